@@ -1,0 +1,222 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.create_model_version_request import CreateModelVersionRequest
+from ...models.error_response import ErrorResponse
+from ...models.http_validation_error import HTTPValidationError
+from ...models.model_version_with_details_and_configuration import ModelVersionWithDetailsAndConfiguration
+from ...types import Response
+
+
+def _get_kwargs(
+    model_owner: str,
+    model_name: str,
+    *,
+    body: CreateModelVersionRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/models/{model_owner}/{model_name}/versions".format(
+            model_owner=quote(str(model_owner), safe=""),
+            model_name=quote(str(model_name), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | HTTPValidationError | ModelVersionWithDetailsAndConfiguration | None:
+    if response.status_code == 200:
+        response_200 = ModelVersionWithDetailsAndConfiguration.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = ModelVersionWithDetailsAndConfiguration.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | HTTPValidationError | ModelVersionWithDetailsAndConfiguration]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    model_owner: str,
+    model_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateModelVersionRequest,
+) -> Response[ErrorResponse | HTTPValidationError | ModelVersionWithDetailsAndConfiguration]:
+    """Create a model version
+
+    Args:
+        model_owner (str):
+        model_name (str):
+        body (CreateModelVersionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HTTPValidationError | ModelVersionWithDetailsAndConfiguration]
+    """
+
+    kwargs = _get_kwargs(
+        model_owner=model_owner,
+        model_name=model_name,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    model_owner: str,
+    model_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateModelVersionRequest,
+) -> ErrorResponse | HTTPValidationError | ModelVersionWithDetailsAndConfiguration | None:
+    """Create a model version
+
+    Args:
+        model_owner (str):
+        model_name (str):
+        body (CreateModelVersionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HTTPValidationError | ModelVersionWithDetailsAndConfiguration
+    """
+
+    return sync_detailed(
+        model_owner=model_owner,
+        model_name=model_name,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    model_owner: str,
+    model_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateModelVersionRequest,
+) -> Response[ErrorResponse | HTTPValidationError | ModelVersionWithDetailsAndConfiguration]:
+    """Create a model version
+
+    Args:
+        model_owner (str):
+        model_name (str):
+        body (CreateModelVersionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HTTPValidationError | ModelVersionWithDetailsAndConfiguration]
+    """
+
+    kwargs = _get_kwargs(
+        model_owner=model_owner,
+        model_name=model_name,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    model_owner: str,
+    model_name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateModelVersionRequest,
+) -> ErrorResponse | HTTPValidationError | ModelVersionWithDetailsAndConfiguration | None:
+    """Create a model version
+
+    Args:
+        model_owner (str):
+        model_name (str):
+        body (CreateModelVersionRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HTTPValidationError | ModelVersionWithDetailsAndConfiguration
+    """
+
+    return (
+        await asyncio_detailed(
+            model_owner=model_owner,
+            model_name=model_name,
+            client=client,
+            body=body,
+        )
+    ).parsed

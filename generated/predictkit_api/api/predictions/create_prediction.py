@@ -1,0 +1,256 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.create_prediction_request import CreatePredictionRequest
+from ...models.error_response import ErrorResponse
+from ...models.http_validation_error import HTTPValidationError
+from ...models.prediction_with_details import PredictionWithDetails
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: CreatePredictionRequest,
+    prefer: str | Unset = UNSET,
+    validate_input: bool | Unset = False,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(prefer, Unset):
+        headers["Prefer"] = prefer
+
+    if not isinstance(validate_input, Unset):
+        headers["Validate-Input"] = "true" if validate_input else "false"
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/predictions",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | HTTPValidationError | PredictionWithDetails | None:
+    if response.status_code == 200:
+        response_200 = PredictionWithDetails.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = PredictionWithDetails.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | HTTPValidationError | PredictionWithDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreatePredictionRequest,
+    prefer: str | Unset = UNSET,
+    validate_input: bool | Unset = False,
+) -> Response[ErrorResponse | HTTPValidationError | PredictionWithDetails]:
+    """Create a prediction
+
+     Starts a prediction on `model` (`owner/name` runs the latest version,
+    `owner/name:version_number` a given one). Without `Prefer` the call returns at once with a
+    `pending` prediction. With `Prefer: wait` or `Prefer: wait=N` the server holds the response
+    until the prediction ends or the wait (capped by the server) expires. With `"stream": true`
+    and a `Prefer` header the response is the prediction's event stream (see
+    `stream_prediction`), starting with an `init` event.
+
+    Args:
+        prefer (str | Unset):
+        validate_input (bool | Unset):  Default: False.
+        body (CreatePredictionRequest): Body of `POST /predictions`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HTTPValidationError | PredictionWithDetails]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        prefer=prefer,
+        validate_input=validate_input,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreatePredictionRequest,
+    prefer: str | Unset = UNSET,
+    validate_input: bool | Unset = False,
+) -> ErrorResponse | HTTPValidationError | PredictionWithDetails | None:
+    """Create a prediction
+
+     Starts a prediction on `model` (`owner/name` runs the latest version,
+    `owner/name:version_number` a given one). Without `Prefer` the call returns at once with a
+    `pending` prediction. With `Prefer: wait` or `Prefer: wait=N` the server holds the response
+    until the prediction ends or the wait (capped by the server) expires. With `"stream": true`
+    and a `Prefer` header the response is the prediction's event stream (see
+    `stream_prediction`), starting with an `init` event.
+
+    Args:
+        prefer (str | Unset):
+        validate_input (bool | Unset):  Default: False.
+        body (CreatePredictionRequest): Body of `POST /predictions`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HTTPValidationError | PredictionWithDetails
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        prefer=prefer,
+        validate_input=validate_input,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreatePredictionRequest,
+    prefer: str | Unset = UNSET,
+    validate_input: bool | Unset = False,
+) -> Response[ErrorResponse | HTTPValidationError | PredictionWithDetails]:
+    """Create a prediction
+
+     Starts a prediction on `model` (`owner/name` runs the latest version,
+    `owner/name:version_number` a given one). Without `Prefer` the call returns at once with a
+    `pending` prediction. With `Prefer: wait` or `Prefer: wait=N` the server holds the response
+    until the prediction ends or the wait (capped by the server) expires. With `"stream": true`
+    and a `Prefer` header the response is the prediction's event stream (see
+    `stream_prediction`), starting with an `init` event.
+
+    Args:
+        prefer (str | Unset):
+        validate_input (bool | Unset):  Default: False.
+        body (CreatePredictionRequest): Body of `POST /predictions`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HTTPValidationError | PredictionWithDetails]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        prefer=prefer,
+        validate_input=validate_input,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreatePredictionRequest,
+    prefer: str | Unset = UNSET,
+    validate_input: bool | Unset = False,
+) -> ErrorResponse | HTTPValidationError | PredictionWithDetails | None:
+    """Create a prediction
+
+     Starts a prediction on `model` (`owner/name` runs the latest version,
+    `owner/name:version_number` a given one). Without `Prefer` the call returns at once with a
+    `pending` prediction. With `Prefer: wait` or `Prefer: wait=N` the server holds the response
+    until the prediction ends or the wait (capped by the server) expires. With `"stream": true`
+    and a `Prefer` header the response is the prediction's event stream (see
+    `stream_prediction`), starting with an `init` event.
+
+    Args:
+        prefer (str | Unset):
+        validate_input (bool | Unset):  Default: False.
+        body (CreatePredictionRequest): Body of `POST /predictions`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HTTPValidationError | PredictionWithDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            prefer=prefer,
+            validate_input=validate_input,
+        )
+    ).parsed

@@ -1,0 +1,223 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.http_validation_error import HTTPValidationError
+from ...models.prediction_list import PredictionList
+from ...models.prediction_status import PredictionStatus
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+    statuses: list[PredictionStatus] | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["cursor"] = cursor
+
+    params["page_size"] = page_size
+
+    json_statuses: list[str] | Unset = UNSET
+    if not isinstance(statuses, Unset):
+        json_statuses = []
+        for statuses_item_data in statuses:
+            statuses_item: str = statuses_item_data
+            json_statuses.append(statuses_item)
+
+    params["statuses"] = json_statuses
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/predictions",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | HTTPValidationError | PredictionList | None:
+    if response.status_code == 200:
+        response_200 = PredictionList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | HTTPValidationError | PredictionList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+    statuses: list[PredictionStatus] | Unset = UNSET,
+) -> Response[ErrorResponse | HTTPValidationError | PredictionList]:
+    """List predictions
+
+     The authenticated user's predictions, newest first, one cursor page at a time.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):  Default: 25.
+        statuses (list[PredictionStatus] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HTTPValidationError | PredictionList]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        page_size=page_size,
+        statuses=statuses,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+    statuses: list[PredictionStatus] | Unset = UNSET,
+) -> ErrorResponse | HTTPValidationError | PredictionList | None:
+    """List predictions
+
+     The authenticated user's predictions, newest first, one cursor page at a time.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):  Default: 25.
+        statuses (list[PredictionStatus] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HTTPValidationError | PredictionList
+    """
+
+    return sync_detailed(
+        client=client,
+        cursor=cursor,
+        page_size=page_size,
+        statuses=statuses,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+    statuses: list[PredictionStatus] | Unset = UNSET,
+) -> Response[ErrorResponse | HTTPValidationError | PredictionList]:
+    """List predictions
+
+     The authenticated user's predictions, newest first, one cursor page at a time.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):  Default: 25.
+        statuses (list[PredictionStatus] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HTTPValidationError | PredictionList]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        page_size=page_size,
+        statuses=statuses,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+    statuses: list[PredictionStatus] | Unset = UNSET,
+) -> ErrorResponse | HTTPValidationError | PredictionList | None:
+    """List predictions
+
+     The authenticated user's predictions, newest first, one cursor page at a time.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):  Default: 25.
+        statuses (list[PredictionStatus] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HTTPValidationError | PredictionList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            cursor=cursor,
+            page_size=page_size,
+            statuses=statuses,
+        )
+    ).parsed

@@ -1,0 +1,202 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.http_validation_error import HTTPValidationError
+from ...models.model_list import ModelList
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    q: str,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["q"] = q
+
+    params["cursor"] = cursor
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/search/models",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | HTTPValidationError | ModelList | None:
+    if response.status_code == 200:
+        response_200 = ModelList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | HTTPValidationError | ModelList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    q: str,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+) -> Response[ErrorResponse | HTTPValidationError | ModelList]:
+    """Search models
+
+    Args:
+        q (str):
+        cursor (str | Unset):
+        page_size (int | Unset):  Default: 25.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HTTPValidationError | ModelList]
+    """
+
+    kwargs = _get_kwargs(
+        q=q,
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    q: str,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+) -> ErrorResponse | HTTPValidationError | ModelList | None:
+    """Search models
+
+    Args:
+        q (str):
+        cursor (str | Unset):
+        page_size (int | Unset):  Default: 25.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HTTPValidationError | ModelList
+    """
+
+    return sync_detailed(
+        client=client,
+        q=q,
+        cursor=cursor,
+        page_size=page_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    q: str,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+) -> Response[ErrorResponse | HTTPValidationError | ModelList]:
+    """Search models
+
+    Args:
+        q (str):
+        cursor (str | Unset):
+        page_size (int | Unset):  Default: 25.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | HTTPValidationError | ModelList]
+    """
+
+    kwargs = _get_kwargs(
+        q=q,
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    q: str,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+) -> ErrorResponse | HTTPValidationError | ModelList | None:
+    """Search models
+
+    Args:
+        q (str):
+        cursor (str | Unset):
+        page_size (int | Unset):  Default: 25.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | HTTPValidationError | ModelList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            q=q,
+            cursor=cursor,
+            page_size=page_size,
+        )
+    ).parsed

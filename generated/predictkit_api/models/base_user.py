@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="BaseUser")
+
+
+@_attrs_define
+class BaseUser:
+    """A model's owner. Current keys: `account_id`, `name` (handle), `avatar_url`; an older
+    reference page shows `id` and `username` instead.
+
+    """
+
+    avatar_url: str
+    account_id: str | Unset = UNSET
+    name: str | Unset = UNSET
+    """ The unique handle. """
+    id: str | Unset = UNSET
+    """ Older name of `account_id`. """
+    username: str | Unset = UNSET
+    """ Older name of `name`. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        avatar_url = self.avatar_url
+
+        account_id = self.account_id
+
+        name = self.name
+
+        id = self.id
+
+        username = self.username
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "avatar_url": avatar_url,
+            }
+        )
+        if account_id is not UNSET:
+            field_dict["account_id"] = account_id
+        if name is not UNSET:
+            field_dict["name"] = name
+        if id is not UNSET:
+            field_dict["id"] = id
+        if username is not UNSET:
+            field_dict["username"] = username
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        avatar_url = d.pop("avatar_url")
+
+        account_id = d.pop("account_id", UNSET)
+
+        name = d.pop("name", UNSET)
+
+        id = d.pop("id", UNSET)
+
+        username = d.pop("username", UNSET)
+
+        base_user = cls(
+            avatar_url=avatar_url,
+            account_id=account_id,
+            name=name,
+            id=id,
+            username=username,
+        )
+
+        base_user.additional_properties = d
+        return base_user
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

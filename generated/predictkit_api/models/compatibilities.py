@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Compatibilities")
+
+
+@_attrs_define
+class Compatibilities:
+    """Which vendor-compatible endpoints a version answers."""
+
+    openai_chat_completions: bool | Unset = UNSET
+    openai_embeddings: bool | Unset = UNSET
+    openai_images_generations: bool | Unset = UNSET
+    openai_responses: bool | Unset = UNSET
+    anthropic_messages: bool | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        openai_chat_completions = self.openai_chat_completions
+
+        openai_embeddings = self.openai_embeddings
+
+        openai_images_generations = self.openai_images_generations
+
+        openai_responses = self.openai_responses
+
+        anthropic_messages = self.anthropic_messages
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if openai_chat_completions is not UNSET:
+            field_dict["openai_chat_completions"] = openai_chat_completions
+        if openai_embeddings is not UNSET:
+            field_dict["openai_embeddings"] = openai_embeddings
+        if openai_images_generations is not UNSET:
+            field_dict["openai_images_generations"] = openai_images_generations
+        if openai_responses is not UNSET:
+            field_dict["openai_responses"] = openai_responses
+        if anthropic_messages is not UNSET:
+            field_dict["anthropic_messages"] = anthropic_messages
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        openai_chat_completions = d.pop("openai_chat_completions", UNSET)
+
+        openai_embeddings = d.pop("openai_embeddings", UNSET)
+
+        openai_images_generations = d.pop("openai_images_generations", UNSET)
+
+        openai_responses = d.pop("openai_responses", UNSET)
+
+        anthropic_messages = d.pop("anthropic_messages", UNSET)
+
+        compatibilities = cls(
+            openai_chat_completions=openai_chat_completions,
+            openai_embeddings=openai_embeddings,
+            openai_images_generations=openai_images_generations,
+            openai_responses=openai_responses,
+            anthropic_messages=anthropic_messages,
+        )
+
+        compatibilities.additional_properties = d
+        return compatibilities
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.compatibilities import Compatibilities
+    from ..models.model_version_configuration import ModelVersionConfiguration
+    from ..models.schemas import Schemas
+
+
+T = TypeVar("T", bound="CreateModelVersionRequest")
+
+
+@_attrs_define
+class CreateModelVersionRequest:
+    release_notes: str
+    schemas: Schemas
+    container_image_digest: str
+    compatibilities: Compatibilities | Unset = UNSET
+    """ Which vendor-compatible endpoints a version answers. """
+    configuration: ModelVersionConfiguration | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        release_notes = self.release_notes
+
+        schemas = self.schemas.to_dict()
+
+        container_image_digest = self.container_image_digest
+
+        compatibilities: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.compatibilities, Unset):
+            compatibilities = self.compatibilities.to_dict()
+
+        configuration: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.configuration, Unset):
+            configuration = self.configuration.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "release_notes": release_notes,
+                "schemas": schemas,
+                "container_image_digest": container_image_digest,
+            }
+        )
+        if compatibilities is not UNSET:
+            field_dict["compatibilities"] = compatibilities
+        if configuration is not UNSET:
+            field_dict["configuration"] = configuration
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.compatibilities import Compatibilities  # noqa: PLC0415
+        from ..models.model_version_configuration import ModelVersionConfiguration  # noqa: PLC0415
+        from ..models.schemas import Schemas  # noqa: PLC0415
+
+        d = dict(src_dict)
+        release_notes = d.pop("release_notes")
+
+        schemas = Schemas.from_dict(d.pop("schemas"))
+
+        container_image_digest = d.pop("container_image_digest")
+
+        _compatibilities = d.pop("compatibilities", UNSET)
+        compatibilities: Compatibilities | Unset
+        if isinstance(_compatibilities, Unset):
+            compatibilities = UNSET
+        else:
+            compatibilities = Compatibilities.from_dict(_compatibilities)
+
+        _configuration = d.pop("configuration", UNSET)
+        configuration: ModelVersionConfiguration | Unset
+        if isinstance(_configuration, Unset):
+            configuration = UNSET
+        else:
+            configuration = ModelVersionConfiguration.from_dict(_configuration)
+
+        create_model_version_request = cls(
+            release_notes=release_notes,
+            schemas=schemas,
+            container_image_digest=container_image_digest,
+            compatibilities=compatibilities,
+            configuration=configuration,
+        )
+
+        create_model_version_request.additional_properties = d
+        return create_model_version_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.create_model_prediction_request_input import CreateModelPredictionRequestInput
+    from ..models.webhook import Webhook
+
+
+T = TypeVar("T", bound="CreatePredictionRequest")
+
+
+@_attrs_define
+class CreatePredictionRequest:
+    """Body of `POST /predictions`."""
+
+    input_: CreateModelPredictionRequestInput
+    """ The input, shaped by the version's input schema. """
+    model: str
+    """ `owner/name` (latest version) or `owner/name:version_number`. """
+    webhook: None | Unset | Webhook = UNSET
+    stream: bool | Unset = False
+    """ With a `Prefer` header, answer with the event stream instead of JSON. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.webhook import Webhook  # noqa: PLC0415
+
+        input_ = self.input_.to_dict()
+
+        model = self.model
+
+        webhook: dict[str, Any] | None | Unset
+        if isinstance(self.webhook, Unset):
+            webhook = UNSET
+        elif isinstance(self.webhook, Webhook):
+            webhook = self.webhook.to_dict()
+        else:
+            webhook = self.webhook
+
+        stream = self.stream
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "input": input_,
+                "model": model,
+            }
+        )
+        if webhook is not UNSET:
+            field_dict["webhook"] = webhook
+        if stream is not UNSET:
+            field_dict["stream"] = stream
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.create_model_prediction_request_input import CreateModelPredictionRequestInput  # noqa: PLC0415
+        from ..models.webhook import Webhook  # noqa: PLC0415
+
+        d = dict(src_dict)
+        input_ = CreateModelPredictionRequestInput.from_dict(d.pop("input"))
+
+        model = d.pop("model")
+
+        def _parse_webhook(data: object) -> None | Unset | Webhook:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                webhook_type_0 = Webhook.from_dict(data)
+
+                return webhook_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | Webhook, data)
+
+        webhook = _parse_webhook(d.pop("webhook", UNSET))
+
+        stream = d.pop("stream", UNSET)
+
+        create_prediction_request = cls(
+            input_=input_,
+            model=model,
+            webhook=webhook,
+            stream=stream,
+        )
+
+        create_prediction_request.additional_properties = d
+        return create_prediction_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.model_visibility import ModelVisibility, check_model_visibility
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.base_user import BaseUser
+    from ..models.model_category import ModelCategory
+
+
+T = TypeVar("T", bound="Model")
+
+
+@_attrs_define
+class Model:
+    """A model as listed."""
+
+    id: str
+    name: str
+    created_at: datetime.datetime
+    visibility: ModelVisibility
+    description: None | str
+    updated_at: datetime.datetime | None
+    owner: BaseUser
+    """ A model's owner. Current keys: `account_id`, `name` (handle), `avatar_url`; an older
+    reference page shows `id` and `username` instead.
+     """
+    predictions_count: int
+    """ Predictions across all versions. """
+    categories: list[ModelCategory]
+    cover_image_url: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        name = self.name
+
+        created_at = self.created_at.isoformat()
+
+        visibility: str = self.visibility
+
+        description: None | str
+        description = self.description
+
+        updated_at: None | str
+        if isinstance(self.updated_at, datetime.datetime):
+            updated_at = self.updated_at.isoformat()
+        else:
+            updated_at = self.updated_at
+
+        owner = self.owner.to_dict()
+
+        predictions_count = self.predictions_count
+
+        categories = []
+        for categories_item_data in self.categories:
+            categories_item = categories_item_data.to_dict()
+            categories.append(categories_item)
+
+        cover_image_url: None | str | Unset
+        if isinstance(self.cover_image_url, Unset):
+            cover_image_url = UNSET
+        else:
+            cover_image_url = self.cover_image_url
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "name": name,
+                "created_at": created_at,
+                "visibility": visibility,
+                "description": description,
+                "updated_at": updated_at,
+                "owner": owner,
+                "predictions_count": predictions_count,
+                "categories": categories,
+            }
+        )
+        if cover_image_url is not UNSET:
+            field_dict["cover_image_url"] = cover_image_url
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.base_user import BaseUser  # noqa: PLC0415
+        from ..models.model_category import ModelCategory  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        name = d.pop("name")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        visibility = check_model_visibility(d.pop("visibility"))
+
+        def _parse_description(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        description = _parse_description(d.pop("description"))
+
+        def _parse_updated_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                updated_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return updated_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        updated_at = _parse_updated_at(d.pop("updated_at"))
+
+        owner = BaseUser.from_dict(d.pop("owner"))
+
+        predictions_count = d.pop("predictions_count")
+
+        categories = []
+        _categories = d.pop("categories")
+        for categories_item_data in _categories:
+            categories_item = ModelCategory.from_dict(categories_item_data)
+
+            categories.append(categories_item)
+
+        def _parse_cover_image_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        cover_image_url = _parse_cover_image_url(d.pop("cover_image_url", UNSET))
+
+        model = cls(
+            id=id,
+            name=name,
+            created_at=created_at,
+            visibility=visibility,
+            description=description,
+            updated_at=updated_at,
+            owner=owner,
+            predictions_count=predictions_count,
+            categories=categories,
+            cover_image_url=cover_image_url,
+        )
+
+        model.additional_properties = d
+        return model
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

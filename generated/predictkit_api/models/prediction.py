@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.prediction_status import PredictionStatus, check_prediction_status
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.prediction_model import PredictionModel
+
+
+T = TypeVar("T", bound="Prediction")
+
+
+@_attrs_define
+class Prediction:
+    """A prediction as listed."""
+
+    id: str
+    """ Unique identifier (a UUID). """
+    model: PredictionModel
+    """ The model version a prediction runs on. """
+    created_at: datetime.datetime
+    status: PredictionStatus
+    """ Where a prediction is in its lifecycle. `succeeded`, `failed`, `cancelled` and `abandoned`
+    are terminal; clients must treat a status they do not know as not terminal.
+     """
+    updated_at: datetime.datetime
+    setup_time: None | str
+    """ Time spent setting up. """
+    execution_time: None | str
+    """ Time spent running. """
+    url: str | Unset = UNSET
+    """ Legacy; removed from responses on 2025-03-18 (use the `Location` header). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        model = self.model.to_dict()
+
+        created_at = self.created_at.isoformat()
+
+        status: str = self.status
+
+        updated_at = self.updated_at.isoformat()
+
+        setup_time: None | str
+        setup_time = self.setup_time
+
+        execution_time: None | str
+        execution_time = self.execution_time
+
+        url = self.url
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "model": model,
+                "created_at": created_at,
+                "status": status,
+                "updated_at": updated_at,
+                "setup_time": setup_time,
+                "execution_time": execution_time,
+            }
+        )
+        if url is not UNSET:
+            field_dict["url"] = url
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.prediction_model import PredictionModel  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        model = PredictionModel.from_dict(d.pop("model"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        status = check_prediction_status(d.pop("status"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_setup_time(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        setup_time = _parse_setup_time(d.pop("setup_time"))
+
+        def _parse_execution_time(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        execution_time = _parse_execution_time(d.pop("execution_time"))
+
+        url = d.pop("url", UNSET)
+
+        prediction = cls(
+            id=id,
+            model=model,
+            created_at=created_at,
+            status=status,
+            updated_at=updated_at,
+            setup_time=setup_time,
+            execution_time=execution_time,
+            url=url,
+        )
+
+        prediction.additional_properties = d
+        return prediction
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

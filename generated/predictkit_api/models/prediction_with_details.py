@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.prediction_status import PredictionStatus, check_prediction_status
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.prediction_model import PredictionModel
+    from ..models.task_error import TaskError
+
+
+T = TypeVar("T", bound="PredictionWithDetails")
+
+
+@_attrs_define
+class PredictionWithDetails:
+    """A prediction with its input, output and error, as get, create and webhooks send it."""
+
+    id: str
+    """ Unique identifier (a UUID). """
+    model: PredictionModel
+    """ The model version a prediction runs on. """
+    created_at: datetime.datetime
+    status: PredictionStatus
+    """ Where a prediction is in its lifecycle. `succeeded`, `failed`, `cancelled` and `abandoned`
+    are terminal; clients must treat a status they do not know as not terminal.
+     """
+    updated_at: datetime.datetime
+    setup_time: None | str
+    """ Time spent setting up. """
+    execution_time: None | str
+    """ Time spent running. """
+    input_: Any
+    """ The input object; null once the retention window has passed. Left untyped so clients get plain JSON. """
+    output: Any
+    """ The output, any JSON value; null until the prediction succeeds. """
+    error: None | TaskError
+    """ Why the prediction failed, or null. """
+    url: str | Unset = UNSET
+    """ Legacy; removed from responses on 2025-03-18 (use the `Location` header). """
+    metrics: Any | Unset = UNSET
+    """ Run metrics (an object), or null when not known. Left untyped so clients get plain JSON. """
+    stream: bool | Unset = UNSET
+    """ Whether the prediction's event stream can still be read. """
+    logs: list[str] | Unset = UNSET
+    """ Legacy; shown only on an older reference page. """
+    setup_logs: list[str] | Unset = UNSET
+    """ Legacy; shown only on an older reference page. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.task_error import TaskError  # noqa: PLC0415
+
+        id = self.id
+
+        model = self.model.to_dict()
+
+        created_at = self.created_at.isoformat()
+
+        status: str = self.status
+
+        updated_at = self.updated_at.isoformat()
+
+        setup_time: None | str
+        setup_time = self.setup_time
+
+        execution_time: None | str
+        execution_time = self.execution_time
+
+        input_ = self.input_
+
+        output = self.output
+
+        error: dict[str, Any] | None
+        if isinstance(self.error, TaskError):
+            error = self.error.to_dict()
+        else:
+            error = self.error
+
+        url = self.url
+
+        metrics = self.metrics
+
+        stream = self.stream
+
+        logs: list[str] | Unset = UNSET
+        if not isinstance(self.logs, Unset):
+            logs = self.logs
+
+        setup_logs: list[str] | Unset = UNSET
+        if not isinstance(self.setup_logs, Unset):
+            setup_logs = self.setup_logs
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "model": model,
+                "created_at": created_at,
+                "status": status,
+                "updated_at": updated_at,
+                "setup_time": setup_time,
+                "execution_time": execution_time,
+                "input": input_,
+                "output": output,
+                "error": error,
+            }
+        )
+        if url is not UNSET:
+            field_dict["url"] = url
+        if metrics is not UNSET:
+            field_dict["metrics"] = metrics
+        if stream is not UNSET:
+            field_dict["stream"] = stream
+        if logs is not UNSET:
+            field_dict["logs"] = logs
+        if setup_logs is not UNSET:
+            field_dict["setup_logs"] = setup_logs
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.prediction_model import PredictionModel  # noqa: PLC0415
+        from ..models.task_error import TaskError  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        model = PredictionModel.from_dict(d.pop("model"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        status = check_prediction_status(d.pop("status"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_setup_time(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        setup_time = _parse_setup_time(d.pop("setup_time"))
+
+        def _parse_execution_time(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        execution_time = _parse_execution_time(d.pop("execution_time"))
+
+        input_ = d.pop("input")
+
+        output = d.pop("output")
+
+        def _parse_error(data: object) -> None | TaskError:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_type_0 = TaskError.from_dict(data)
+
+                return error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TaskError, data)
+
+        error = _parse_error(d.pop("error"))
+
+        url = d.pop("url", UNSET)
+
+        metrics = d.pop("metrics", UNSET)
+
+        stream = d.pop("stream", UNSET)
+
+        logs = cast(list[str], d.pop("logs", UNSET))
+
+        setup_logs = cast(list[str], d.pop("setup_logs", UNSET))
+
+        prediction_with_details = cls(
+            id=id,
+            model=model,
+            created_at=created_at,
+            status=status,
+            updated_at=updated_at,
+            setup_time=setup_time,
+            execution_time=execution_time,
+            input_=input_,
+            output=output,
+            error=error,
+            url=url,
+            metrics=metrics,
+            stream=stream,
+            logs=logs,
+            setup_logs=setup_logs,
+        )
+
+        prediction_with_details.additional_properties = d
+        return prediction_with_details
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

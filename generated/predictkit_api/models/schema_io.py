@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.schema_io_input import SchemaIOInput
+    from ..models.schema_io_output import SchemaIOOutput
+    from ..models.schema_io_stream_output import SchemaIOStreamOutput
+
+
+T = TypeVar("T", bound="SchemaIO")
+
+
+@_attrs_define
+class SchemaIO:
+    input_: SchemaIOInput
+    """ JSON Schema 2020-12 of the input. """
+    output: SchemaIOOutput
+    """ JSON Schema 2020-12 of the output. """
+    stream_output: SchemaIOStreamOutput | Unset = UNSET
+    """ JSON Schema of streamed output chunks. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        input_ = self.input_.to_dict()
+
+        output = self.output.to_dict()
+
+        stream_output: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.stream_output, Unset):
+            stream_output = self.stream_output.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "input": input_,
+                "output": output,
+            }
+        )
+        if stream_output is not UNSET:
+            field_dict["stream_output"] = stream_output
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.schema_io_input import SchemaIOInput  # noqa: PLC0415
+        from ..models.schema_io_output import SchemaIOOutput  # noqa: PLC0415
+        from ..models.schema_io_stream_output import SchemaIOStreamOutput  # noqa: PLC0415
+
+        d = dict(src_dict)
+        input_ = SchemaIOInput.from_dict(d.pop("input"))
+
+        output = SchemaIOOutput.from_dict(d.pop("output"))
+
+        _stream_output = d.pop("stream_output", UNSET)
+        stream_output: SchemaIOStreamOutput | Unset
+        if isinstance(_stream_output, Unset):
+            stream_output = UNSET
+        else:
+            stream_output = SchemaIOStreamOutput.from_dict(_stream_output)
+
+        schema_io = cls(
+            input_=input_,
+            output=output,
+            stream_output=stream_output,
+        )
+
+        schema_io.additional_properties = d
+        return schema_io
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="UpdateModelVersionConfigurationRequest")
+
+
+@_attrs_define
+class UpdateModelVersionConfigurationRequest:
+    hardware_identifier: str | Unset = UNSET
+    variable_names: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        hardware_identifier = self.hardware_identifier
+
+        variable_names: list[str] | Unset = UNSET
+        if not isinstance(self.variable_names, Unset):
+            variable_names = self.variable_names
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if hardware_identifier is not UNSET:
+            field_dict["hardware_identifier"] = hardware_identifier
+        if variable_names is not UNSET:
+            field_dict["variable_names"] = variable_names
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        hardware_identifier = d.pop("hardware_identifier", UNSET)
+
+        variable_names = cast(list[str], d.pop("variable_names", UNSET))
+
+        update_model_version_configuration_request = cls(
+            hardware_identifier=hardware_identifier,
+            variable_names=variable_names,
+        )
+
+        update_model_version_configuration_request.additional_properties = d
+        return update_model_version_configuration_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.user import User
+
+
+T = TypeVar("T", bound="UserList")
+
+
+@_attrs_define
+class UserList:
+    items: list[User]
+    next_cursor: None | str
+    """ Cursor of the adjacent page, or null at that end of the list. """
+    previous_cursor: None | str
+    """ Cursor of the adjacent page, or null at that end of the list. """
+    next_url: None | str | Unset = UNSET
+    """ Legacy URL of the adjacent page; the current service sends only the cursors. """
+    previous_url: None | str | Unset = UNSET
+    """ Legacy URL of the adjacent page; the current service sends only the cursors. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+        next_cursor: None | str
+        next_cursor = self.next_cursor
+
+        previous_cursor: None | str
+        previous_cursor = self.previous_cursor
+
+        next_url: None | str | Unset
+        if isinstance(self.next_url, Unset):
+            next_url = UNSET
+        else:
+            next_url = self.next_url
+
+        previous_url: None | str | Unset
+        if isinstance(self.previous_url, Unset):
+            previous_url = UNSET
+        else:
+            previous_url = self.previous_url
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "items": items,
+                "next_cursor": next_cursor,
+                "previous_cursor": previous_cursor,
+            }
+        )
+        if next_url is not UNSET:
+            field_dict["next_url"] = next_url
+        if previous_url is not UNSET:
+            field_dict["previous_url"] = previous_url
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.user import User  # noqa: PLC0415
+
+        d = dict(src_dict)
+        items = []
+        _items = d.pop("items")
+        for items_item_data in _items:
+            items_item = User.from_dict(items_item_data)
+
+            items.append(items_item)
+
+        def _parse_next_cursor(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        next_cursor = _parse_next_cursor(d.pop("next_cursor"))
+
+        def _parse_previous_cursor(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        previous_cursor = _parse_previous_cursor(d.pop("previous_cursor"))
+
+        def _parse_next_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        next_url = _parse_next_url(d.pop("next_url", UNSET))
+
+        def _parse_previous_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        previous_url = _parse_previous_url(d.pop("previous_url", UNSET))
+
+        user_list = cls(
+            items=items,
+            next_cursor=next_cursor,
+            previous_cursor=previous_cursor,
+            next_url=next_url,
+            previous_url=previous_url,
+        )
+
+        user_list.additional_properties = d
+        return user_list
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,216 @@
+"""The one exception tree. Everything predictkit raises on purpose derives from PredictKitError.
+
+API errors carry the HTTP status, the server's request id and the raw body; errors raised after a
+prediction exists carry its id, so no work is ever lost to an exception.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from predictkit_api.models.prediction_with_details import PredictionWithDetails
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "CreateOutcomeUnknownError",
+    "MissingTokenError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "PredictKitError",
+    "PredictionFailedError",
+    "RateLimitError",
+    "ResponseParseError",
+    "ServerError",
+    "StreamError",
+    "UnsafeDownloadError",
+    "ValidationError",
+    "ValidationErrorDetail",
+    "WaitTimeoutError",
+    "WebhookVerificationError",
+]
+
+
+class PredictKitError(Exception):
+    """Base of every error predictkit raises on purpose."""
+
+    prediction_id: str | None = None
+    """The prediction this error concerns, when one exists (look it up; never lost)."""
+
+
+class MissingTokenError(PredictKitError):
+    """No access token was given and WRIFTAI_ACCESS_TOKEN is not set."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "No WriftAI access token. Pass Client(access_token=...) or set the "
+            "WRIFTAI_ACCESS_TOKEN environment variable (create one on the Access Tokens page)."
+        )
+
+
+class APIError(PredictKitError):
+    """A request failed, at the network or at the server. Carries what is known about it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        body: bytes | None = None,
+        prediction_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+        self.prediction_id = prediction_id
+
+    def __str__(self) -> str:
+        extras = []
+        if self.prediction_id:
+            extras.append(f"prediction {self.prediction_id}")
+        if self.request_id:
+            extras.append(f"request id {self.request_id}")
+        return f"{self.message} ({', '.join(extras)})" if extras else self.message
+
+
+class APIConnectionError(APIError):
+    """The server could not be reached, or the connection broke before a full response."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request took longer than the client's timeout."""
+
+
+class ResponseParseError(APIError):
+    """The server answered, but the body is not what the API documents (see ``body``)."""
+
+
+class APIStatusError(APIError):
+    """The server answered with an error status (4xx or 5xx)."""
+
+    status_code: int
+
+    @property
+    def detail(self) -> Any:
+        """The body's ``detail`` value when the body is the API's JSON error shape, else None."""
+        from predictkit._http import json_or_none  # noqa: PLC0415 - avoids an import cycle
+
+        data = json_or_none(self.body)
+        return data.get("detail") if isinstance(data, dict) else None
+
+
+class BadRequestError(APIStatusError):
+    """400: the request is malformed."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the access token is missing or not valid. Check WRIFTAI_ACCESS_TOKEN."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the token's user may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource, or it is not visible to this token."""
+
+
+class ConflictError(APIStatusError):
+    """409: the resource's state forbids this (e.g. cancelling a prediction that already ended)."""
+
+
+class PayloadTooLargeError(APIStatusError):
+    """413: the request body is larger than the server accepts."""
+
+
+@attrs.frozen
+class ValidationErrorDetail:
+    """One entry of a 422 body: where (``loc``), what (``msg``) and the error ``type``."""
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str
+
+
+class ValidationError(APIStatusError):
+    """422: the request or the prediction input is not valid; ``details`` says where and why."""
+
+    def __init__(self, message: str, *, details: list[ValidationErrorDetail], **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.details = details
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests. ``retry_after`` is how long the server asks to wait, in seconds."""
+
+    def __init__(self, message: str, *, retry_after: float | None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class ServerError(APIStatusError):
+    """5xx: the service failed. Retried automatically where that is safe."""
+
+
+class CreateOutcomeUnknownError(APIError):
+    """A create request may or may not have created a prediction, so it was not retried.
+
+    This happens when the connection broke after the request was sent, or the server answered
+    5xx. Retrying blindly could run (and bill) the prediction twice. Look for it first:
+    ``client.predictions.list()`` returns your newest predictions first.
+    """
+
+
+class WaitTimeoutError(PredictKitError, TimeoutError):
+    """A wait's deadline passed. ``prediction`` is the last state seen (still running remotely
+    unless the wait was asked to cancel it)."""
+
+    def __init__(self, prediction: PredictionWithDetails, timeout: float, *, cancelled: bool):
+        state = "cancel requested" if cancelled else "still running; wait again or cancel it"
+        super().__init__(
+            f"Prediction {prediction.id} did not finish within {timeout:g}s "
+            f"(last status {prediction.status!r}, {state})."
+        )
+        self.prediction = prediction
+        self.prediction_id = prediction.id
+        self.timeout = timeout
+        self.cancelled = cancelled
+
+
+class PredictionFailedError(PredictKitError):
+    """The prediction ended without output (failed, cancelled or abandoned)."""
+
+    def __init__(self, prediction: PredictionWithDetails) -> None:
+        error = prediction.error
+        reason = f": {error.source} error: {error.message}" if error is not None else ""
+        super().__init__(f"Prediction {prediction.id} ended {prediction.status}{reason}")
+        self.prediction = prediction
+        self.prediction_id = prediction.id
+
+
+class StreamError(APIError):
+    """A prediction's event stream could not be read to its end, even after resuming."""
+
+
+class UnsafeDownloadError(PredictKitError, ValueError):
+    """An output URL was refused: not http(s), or plain http to a host other than loopback."""
+
+
+class WebhookVerificationError(PredictKitError, ValueError):
+    """A webhook delivery's signature is missing, malformed, stale or does not match."""
