@@ -197,8 +197,11 @@ class PredictionFailedError(PredictKitError):
     """The prediction ended without output (failed, cancelled or abandoned)."""
 
     def __init__(self, prediction: PredictionWithDetails) -> None:
+        from predictkit_api.models.task_error import TaskError  # noqa: PLC0415 - keeps import light
+
         error = prediction.error
-        reason = f": {error.source} error: {error.message}" if error is not None else ""
+        # The generated union parser keeps a malformed error object as a plain dict.
+        reason = f": {error.source} error: {error.message}" if isinstance(error, TaskError) else ""
         super().__init__(f"Prediction {prediction.id} ended {prediction.status}{reason}")
         self.prediction = prediction
         self.prediction_id = prediction.id

@@ -2,17 +2,22 @@ from typing import Literal, cast
 
 ModelsSortBy = Literal["created_at", "predictions_count"]
 
-MODELS_SORT_BY_VALUES: set[ModelsSortBy] = {
-    "created_at",
-    "predictions_count",
-}
+MODELS_SORT_BY_VALUES: frozenset[ModelsSortBy] = frozenset(
+    {
+        "created_at",
+        "predictions_count",
+    }
+)
 
 
 def check_models_sort_by(value: str) -> ModelsSortBy:
-    """Return ``value`` unchanged, known or not.
+    """Return ``value`` unchanged when it has the enum's type, known value or not.
 
     predictkit override: the server may add values (a new status, say) before this client knows
-    them; parsing must pass them through rather than raise. Compare against
-    ``MODELS_SORT_BY_VALUES`` to tell known values apart.
+    them; parsing must pass them through rather than raise. A value of the wrong type (null, a
+    number) still raises TypeError. Compare against ``MODELS_SORT_BY_VALUES``
+    to tell known values apart.
     """
+    if not isinstance(value, str):
+        raise TypeError(f"Expected str, got {type(value).__name__}: {value!r}")
     return cast(ModelsSortBy, value)
