@@ -40,6 +40,30 @@ def sign_webhook(payload: bytes, secret: str, *, timestamp: int | None = None) -
     return f"t={t},{_SCHEME}={_digest(secret, t, payload)}"
 
 
+def _parse_header(header: str) -> tuple[int, list[str]]:
+    """The timestamp (first ``t=`` wins) and every ``v1=`` signature of a header value."""
+    timestamp: int | None = None
+    candidates: list[str] = []
+    for part in header.split(","):
+        key, sep, value = part.strip().partition("=")
+        if not sep:
+            continue
+        if key == "t" and timestamp is None:
+            try:
+                timestamp = int(value)
+            except ValueError:
+                raise WebhookVerificationError(
+                    "The signature timestamp is not an integer."
+                ) from None
+        elif key == _SCHEME:
+            candidates.append(value)
+    if timestamp is None:
+        raise WebhookVerificationError("No timestamp (t=) in the signature header.")
+    if not candidates:
+        raise WebhookVerificationError(f"No {_SCHEME} signatures in the signature header.")
+    return timestamp, candidates
+
+
 def verify_webhook(
     payload: bytes,
     headers_or_signature: Mapping[str, str] | str,
@@ -62,24 +86,7 @@ def verify_webhook(
     if not header:
         raise WebhookVerificationError(f"No {SIGNATURE_HEADER} header on the delivery.")
 
-    timestamp: int | None = None
-    candidates: list[str] = []
-    for part in header.split(","):
-        key, sep, value = part.strip().partition("=")
-        if not sep:
-            continue
-        if key == "t" and timestamp is None:
-            try:
-                timestamp = int(value)
-            except ValueError:
-                raise WebhookVerificationError("The signature timestamp is not an integer.") from None
-        elif key == _SCHEME:
-            candidates.append(value)
-    if timestamp is None:
-        raise WebhookVerificationError("No timestamp (t=) in the signature header.")
-    if not candidates:
-        raise WebhookVerificationError(f"No {_SCHEME} signatures in the signature header.")
-
+    timestamp, candidates = _parse_header(header)
     current = time.time() if now is None else now
     if abs(current - timestamp) > tolerance:
         raise WebhookVerificationError(

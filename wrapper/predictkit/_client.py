@@ -1,0 +1,236 @@
+"""Client: configuration, environment variables, and the httpx clients it sends with."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import weakref
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import attrs
+import httpx
+
+from predictkit._http import Call, RetryPolicy, Sender
+from predictkit._version import __version__
+from predictkit.resources.predictions import Predictions
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "Client"]
+
+DEFAULT_BASE_URL = "https://api.wrift.ai/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+"""30 s to read, write or get a pooled connection, 10 s to connect: nothing waits forever.
+Calls that ask the server to hold the response (Prefer: wait, streams) extend the read timeout
+by exactly what they ask for."""
+DEFAULT_MAX_RETRIES = 2
+USER_AGENT = f"predictkit/{__version__} httpx/{httpx.__version__}"
+
+_UNSET: Any = object()
+
+
+class _Pool:
+    """The httpx clients behind a Client and its with_options() copies.
+
+    The sync client is created on first use. Async clients are created lazily, one per event
+    loop, because an httpx.AsyncClient cannot outlive the loop it first ran on: calling
+    asyncio.run() twice with one Client works.
+    """
+
+    def __init__(
+        self,
+        http_client: httpx.Client | None,
+        async_http_client: httpx.AsyncClient | None,
+        transport: httpx.BaseTransport | None,
+        async_transport: httpx.AsyncBaseTransport | None,
+    ) -> None:
+        self._sync = http_client
+        self._owns_sync = http_client is None
+        self._async_given = async_http_client
+        self._transport = transport
+        self._async_transport = async_transport
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+        self.closed = False
+
+    def sync(self) -> httpx.Client:
+        if self.closed:
+            raise RuntimeError("This predictkit Client is closed; create a new one.")
+        with self._lock:
+            if self._sync is None:
+                self._sync = httpx.Client(transport=self._transport, follow_redirects=False)
+            return self._sync
+
+    def for_running_loop(self) -> httpx.AsyncClient:
+        if self.closed:
+            raise RuntimeError("This predictkit Client is closed; create a new one.")
+        if self._async_given is not None:
+            return self._async_given
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            client = self._by_loop.get(loop)
+            if client is None or client.is_closed:
+                client = httpx.AsyncClient(transport=self._async_transport, follow_redirects=False)
+                self._by_loop[loop] = client
+            return client
+
+    def close(self) -> None:
+        self.closed = True
+        if self._owns_sync and self._sync is not None:
+            self._sync.close()
+
+    async def aclose(self) -> None:
+        self.close()
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            client = self._by_loop.pop(loop, None)
+        if client is not None:
+            await client.aclose()
+
+
+def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
+    if isinstance(value, httpx.Timeout):
+        if None in (value.connect, value.read, value.write, value.pool):
+            raise ValueError(
+                "Every part of the timeout must be set: a request must never hang forever."
+            )
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(
+            f"timeout must be a positive number of seconds or an httpx.Timeout, not {value!r}."
+        )
+    return httpx.Timeout(float(value))
+
+
+def _base_url(value: str) -> str:
+    url = httpx.URL(value)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(
+            f"api_base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, not {value!r}."
+        )
+    return value.rstrip("/")
+
+
+class Client:
+    """A WriftAI API client; one per application is enough (it pools connections).
+
+    ``access_token`` and ``api_base_url`` default to the ``WRIFTAI_ACCESS_TOKEN`` and
+    ``WRIFTAI_API_BASE_URL`` environment variables. A missing token is reported, as
+    MissingTokenError, by the first call. Pass ``http_client``/``async_http_client`` or
+    ``transport``/``async_transport`` to control the HTTP layer (proxies, mocks, test servers).
+    Use it as a context manager, or call ``close()`` / ``await aclose()``.
+    """
+
+    predictions: Predictions
+
+    def __init__(
+        self,
+        access_token: str | None = None,
+        api_base_url: str | None = None,
+        *,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        async_http_client: httpx.AsyncClient | None = None,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be a whole number >= 0, not {max_retries!r}.")
+        token = access_token if access_token is not None else os.environ.get("WRIFTAI_ACCESS_TOKEN")
+        base = api_base_url or os.environ.get("WRIFTAI_API_BASE_URL") or DEFAULT_BASE_URL
+        self._sender = Sender(
+            base_url=_base_url(base),
+            token=token or None,
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            timeout=_timeout(timeout),
+            policy=RetryPolicy(max_retries=max_retries),
+        )
+        self._pool = _Pool(http_client, async_http_client, transport, async_transport)
+        self.predictions = Predictions(self)
+
+    @property
+    def api_base_url(self) -> str:
+        return self._sender.base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._sender.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._sender.policy.max_retries
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout = _UNSET,
+        max_retries: int = _UNSET,
+        headers: Mapping[str, str] = _UNSET,
+    ) -> Client:
+        """A copy with other options that shares this client's connections (and its lifetime)."""
+        copy = object.__new__(Client)
+        sender = self._sender
+        if timeout is not _UNSET:
+            sender = attrs.evolve(sender, timeout=_timeout(timeout))
+        if max_retries is not _UNSET:
+            if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+                raise ValueError(f"max_retries must be a whole number >= 0, not {max_retries!r}.")
+            sender = attrs.evolve(
+                sender, policy=attrs.evolve(sender.policy, max_retries=max_retries)
+            )
+        if headers is not _UNSET:
+            sender = attrs.evolve(sender, headers={**sender.headers, **headers})
+        copy._sender = sender
+        copy._pool = self._pool
+        copy.predictions = Predictions(copy)
+        return copy
+
+    def _send(self, call: Call, *, stream: bool = False) -> httpx.Response:
+        return self._sender.send(self._pool.sync(), call, stream=stream)
+
+    async def _asend(self, call: Call, *, stream: bool = False) -> httpx.Response:
+        return await self._sender.asend(self._pool.for_running_loop(), call, stream=stream)
+
+    def _is_api_url(self, url: httpx.URL) -> bool:
+        """Whether ``url`` is on the API's own origin (the only place the token may go)."""
+        api = httpx.URL(self._sender.base_url)
+        return (url.scheme, url.host, url.port) == (api.scheme, api.host, api.port)
+
+    def close(self) -> None:
+        """Close the connections this client opened (not an http_client you passed in)."""
+        self._pool.close()
+
+    async def aclose(self) -> None:
+        """Close the connections, including this event loop's async ones."""
+        await self._pool.aclose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        token = "set" if self._sender.token else "missing"
+        return f"Client(api_base_url={self.api_base_url!r}, access_token=<{token}>)"

@@ -1,0 +1,423 @@
+"""The one place that sends: auth, timeouts, retries, logging and error mapping.
+
+The decisions (whether and when to retry, which error a response becomes) are pure functions;
+`send` and `asend` are thin sync/async shells around them.
+
+Retry rules. Idempotent calls (GET, cancel) retry on connection errors, timeouts, 408, 429 and
+5xx. Create retries only when the request provably did not reach the server or was refused
+before any work (connect failures, 429); any other failure after sending raises
+CreateOutcomeUnknownError, because repeating the POST could run the prediction twice.
+Backoff is exponential with jitter and honours Retry-After / x-ratelimit-reset up to a cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import enum
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from predictkit._errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    CreateOutcomeUnknownError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseParseError,
+    ServerError,
+    ValidationError,
+    ValidationErrorDetail,
+)
+
+log = logging.getLogger("predictkit")
+
+T = TypeVar("T")
+
+MAX_RETRY_AFTER = 60.0
+"""Longest server-requested delay a retry will sleep; beyond it the error is raised at once."""
+
+
+class Retry(enum.Enum):
+    """How a call may be repeated."""
+
+    IDEMPOTENT = "idempotent"
+    CREATE = "create"
+    NEVER = "never"
+
+
+@attrs.frozen
+class Call:
+    """One API call, built but not sent: the generated layer's request kwargs plus our policy."""
+
+    kwargs: dict[str, Any]
+    retry: Retry = Retry.IDEMPOTENT
+    timeout: httpx.Timeout | None = None
+    prediction_id: str | None = None
+
+
+def json_or_none(body: bytes | None) -> Any:
+    """The body parsed as JSON, or None when it is empty or not JSON."""
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def parse_body(response: httpx.Response, build: Callable[[Any], T]) -> T:
+    """Parse a success body with a generated ``from_dict`` (or any builder).
+
+    Invalid JSON, a missing key or a malformed value becomes ResponseParseError with the raw
+    body, never a JSONDecodeError or KeyError from deep inside the generated code.
+    """
+    request = response.request
+    try:
+        data = json.loads(response.content)
+    except ValueError:
+        raise ResponseParseError(
+            f"{request.method} {request.url.path} returned {response.status_code} with a body "
+            f"that is not JSON ({_describe_body(response)})",
+            method=request.method,
+            url=str(request.url),
+            status_code=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+            body=response.content,
+        ) from None
+    try:
+        return build(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ResponseParseError(
+            f"{request.method} {request.url.path} returned JSON this client cannot read "
+            f"({type(exc).__name__}: {exc}); the raw body is on .body",
+            method=request.method,
+            url=str(request.url),
+            status_code=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+            body=response.content,
+        ) from exc
+
+
+def _describe_body(response: httpx.Response) -> str:
+    kind = response.headers.get("content-type", "no content type").split(";")[0]
+    return f"{kind}, {len(response.content)} bytes"
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: PayloadTooLargeError,
+}
+
+_HINTS = {
+    401: "Check the access token (Client(access_token=...) or WRIFTAI_ACCESS_TOKEN).",
+    403: "The token's user is not allowed to do this.",
+    413: "Send a smaller request: upload large inputs as files.",
+}
+
+
+def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds the server asks us to wait: Retry-After (seconds or HTTP date), else
+    x-ratelimit-reset (a Unix time for the API). None when neither says."""
+    current = time.time() if now is None else now
+    value = headers.get("retry-after")
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                when = None
+            if when is not None:
+                return max(0.0, when.timestamp() - current)
+    reset = headers.get("x-ratelimit-reset")
+    if reset:
+        try:
+            stamp = float(reset)
+        except ValueError:
+            return None
+        # The API sends a Unix time; a small number can only be "seconds from now".
+        return max(0.0, stamp - current) if stamp > 1e9 else max(0.0, stamp)
+    return None
+
+
+def error_from_response(
+    response: httpx.Response, *, prediction_id: str | None = None
+) -> APIStatusError:
+    """The typed error for a 4xx/5xx response; the message says what happened and what to do."""
+    status = response.status_code
+    request = response.request
+    data = json_or_none(response.content)
+    detail = data.get("detail") if isinstance(data, dict) else None
+    common: dict[str, Any] = {
+        "method": request.method,
+        "url": str(request.url),
+        "status_code": status,
+        "request_id": response.headers.get("x-request-id"),
+        "body": response.content,
+        "prediction_id": prediction_id,
+    }
+    reason = response.reason_phrase or "Error"
+    head = f"{request.method} {request.url.path} failed: {status} {reason}"
+
+    if status == 422:
+        details = _validation_details(detail)
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in d.loc) or '(body)'}: {d.msg}" for d in details
+        )
+        return ValidationError(f"{head}: {where or 'invalid request'}", details=details, **common)
+    if isinstance(detail, str) and detail:
+        text = f"{head}: {detail}"
+    elif data is None and response.content:
+        text = f"{head} (non-JSON body: {_describe_body(response)})"
+    else:
+        text = head
+    if status == 429:
+        wait = retry_after(response.headers)
+        advice = f" Retry after {wait:.1f}s." if wait is not None else " Slow down and retry."
+        return RateLimitError(text + advice, retry_after=wait, **common)
+    if status >= 500:
+        return ServerError(text + " The service failed; this is retried where safe.", **common)
+    hint = _HINTS.get(status)
+    return _STATUS_ERRORS.get(status, APIStatusError)(f"{text} {hint}" if hint else text, **common)
+
+
+def _validation_details(detail: Any) -> list[ValidationErrorDetail]:
+    if not isinstance(detail, list):
+        return []
+    details = []
+    for item in detail:
+        if isinstance(item, dict):
+            loc = item.get("loc")
+            details.append(
+                ValidationErrorDetail(
+                    loc=tuple(p for p in loc if isinstance(p, str | int))
+                    if isinstance(loc, list)
+                    else (),
+                    msg=str(item.get("msg", "")),
+                    type=str(item.get("type", "")),
+                )
+            )
+    return details
+
+
+def error_from_exception(exc: httpx.TransportError, request: httpx.Request, call: Call) -> APIError:
+    """The typed error for a transport failure."""
+    common: dict[str, Any] = {
+        "method": request.method,
+        "url": str(request.url),
+        "prediction_id": call.prediction_id,
+    }
+    where = f"{request.method} {request.url.path}"
+    if call.retry is Retry.CREATE and not _not_sent(exc):
+        return CreateOutcomeUnknownError(
+            f"{where}: the connection failed after the request was sent ({type(exc).__name__}), "
+            "so a prediction may or may not have been created. It was not retried, to avoid "
+            "running it twice: check client.predictions.list() (newest first) before retrying.",
+            **common,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(
+            f"{where} timed out ({type(exc).__name__}). Raise Client(timeout=...) if the server "
+            "is slow, or check the network.",
+            **common,
+        )
+    return APIConnectionError(
+        f"{where}: could not talk to the server ({type(exc).__name__}: {exc or 'no detail'}). "
+        "Check the network and api_base_url.",
+        **common,
+    )
+
+
+def _not_sent(exc: httpx.TransportError) -> bool:
+    """True when the request cannot have reached the server."""
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Pure retry decisions. ``delay_*`` return seconds to sleep, or None to give up."""
+
+    max_retries: int = 2
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    jitter: Callable[[], float] = attrs.field(default=random.random, eq=False, repr=False)
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential delay for retry number ``attempt`` (0-based), jittered down by <= 25%."""
+        return min(self.base_delay * 2.0**attempt, self.max_delay) * (1 - 0.25 * self.jitter())
+
+    def delay_after_status(
+        self, response: httpx.Response, attempt: int, retry: Retry
+    ) -> float | None:
+        status = response.status_code
+        if attempt >= self.max_retries or retry is Retry.NEVER:
+            return None
+        retryable = (
+            status == 429 if retry is Retry.CREATE else status in (408, 429) or status >= 500
+        )
+        if not retryable:
+            return None
+        asked = retry_after(response.headers)
+        if asked is None:
+            return self.backoff(attempt)
+        return asked if asked <= MAX_RETRY_AFTER else None
+
+    def delay_after_exception(
+        self, exc: httpx.TransportError, attempt: int, retry: Retry
+    ) -> float | None:
+        if attempt >= self.max_retries or retry is Retry.NEVER:
+            return None
+        if retry is Retry.CREATE and not _not_sent(exc):
+            return None
+        if isinstance(exc, httpx.UnsupportedProtocol | httpx.ProxyError | httpx.LocalProtocolError):
+            return None
+        return self.backoff(attempt)
+
+
+@attrs.frozen
+class Sender:
+    """Sends Calls with auth and policy; shared by the sync and async paths of a Client."""
+
+    base_url: str
+    token: str | None = attrs.field(repr=False)
+    headers: Mapping[str, str]
+    timeout: httpx.Timeout
+    policy: RetryPolicy
+
+    def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+        from predictkit._errors import MissingTokenError  # noqa: PLC0415 - tiny, avoids clutter
+
+        if not self.token:
+            raise MissingTokenError()
+        kwargs = dict(call.kwargs)
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        headers["Authorization"] = f"Bearer {self.token}"
+        return http.build_request(
+            url=self.base_url + kwargs.pop("url"),
+            headers=headers,
+            timeout=call.timeout or self.timeout,
+            **kwargs,
+        )
+
+    def _decide(
+        self,
+        call: Call,
+        request: httpx.Request,
+        outcome: httpx.Response | httpx.TransportError,
+        attempt: int,
+        started: float,
+    ) -> float:
+        """Log one attempt; return the delay before the next, or raise the final typed error."""
+        elapsed = (time.perf_counter() - started) * 1000
+        where = f"{request.method} {request.url.path}"
+        if isinstance(outcome, httpx.Response):
+            log.debug("%s -> %s (%.1f ms)", where, outcome.status_code, elapsed)
+            delay = self.policy.delay_after_status(outcome, attempt, call.retry)
+            if delay is None:
+                if call.retry is Retry.CREATE and outcome.status_code >= 500:
+                    raise _unknown_after_status(outcome, call)
+                raise error_from_response(outcome, prediction_id=call.prediction_id)
+            what = str(outcome.status_code)
+        else:
+            log.debug("%s -> %s (%.1f ms)", where, type(outcome).__name__, elapsed)
+            delay = self.policy.delay_after_exception(outcome, attempt, call.retry)
+            if delay is None:
+                raise error_from_exception(outcome, request, call) from outcome
+            what = type(outcome).__name__
+        log.info(
+            "retrying %s in %.2fs after %s (retry %d of %d)",
+            where,
+            delay,
+            what,
+            attempt + 1,
+            self.policy.max_retries,
+        )
+        return delay
+
+    def send(self, http: httpx.Client, call: Call, *, stream: bool = False) -> httpx.Response:
+        """Send with retries; return a 2xx response (unread when ``stream``) or raise."""
+        request = self.build(http, call)
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            outcome: httpx.Response | httpx.TransportError
+            try:
+                outcome = http.send(request, stream=stream)
+                if outcome.is_success:
+                    _log_success(request, outcome, started)
+                    return outcome
+                _read_and_close(outcome)
+            except httpx.TransportError as exc:
+                outcome = exc
+            time.sleep(self._decide(call, request, outcome, attempt, started))
+            attempt += 1
+
+    async def asend(
+        self, http: httpx.AsyncClient, call: Call, *, stream: bool = False
+    ) -> httpx.Response:
+        """Async twin of `send`."""
+        request = self.build(http, call)
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            outcome: httpx.Response | httpx.TransportError
+            try:
+                outcome = await http.send(request, stream=stream)
+                if outcome.is_success:
+                    _log_success(request, outcome, started)
+                    return outcome
+                await outcome.aread()
+                await outcome.aclose()
+            except httpx.TransportError as exc:
+                outcome = exc
+            await asyncio.sleep(self._decide(call, request, outcome, attempt, started))
+            attempt += 1
+
+
+def _log_success(request: httpx.Request, response: httpx.Response, started: float) -> None:
+    elapsed = (time.perf_counter() - started) * 1000
+    log.debug(
+        "%s %s -> %s (%.1f ms)", request.method, request.url.path, response.status_code, elapsed
+    )
+
+
+def _read_and_close(response: httpx.Response) -> None:
+    try:
+        response.read()
+    finally:
+        response.close()
+
+
+def _unknown_after_status(response: httpx.Response, call: Call) -> CreateOutcomeUnknownError:
+    typed = error_from_response(response)
+    return CreateOutcomeUnknownError(
+        f"{typed.message} A prediction may or may not have been created; it was not retried, "
+        "to avoid running it twice: check client.predictions.list() (newest first) before "
+        "retrying.",
+        method=typed.method,
+        url=typed.url,
+        status_code=typed.status_code,
+        request_id=typed.request_id,
+        body=typed.body,
+        prediction_id=call.prediction_id,
+    )

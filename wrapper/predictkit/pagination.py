@@ -1,0 +1,149 @@
+"""Cursor pages, and lazy iteration across them.
+
+``Page`` is what ``list()`` returns: this page's ``items`` and cursors (the earlier SDK's
+PaginatedResponse), and, when iterated, every item from here to the end of the list, fetching
+one page at a time so memory stays constant. ``by_page()`` yields pages; ``next_cursor`` lets a
+job stop and resume later. ``AsyncPaginator`` (from ``async_list()``) is both awaitable (the
+first page) and async-iterable (every item).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+__all__ = ["AsyncPage", "AsyncPaginator", "Page", "PaginatedResponse"]
+
+T = TypeVar("T")
+
+MIN_PAGE_SIZE = 5
+MAX_PAGE_SIZE = 50
+
+
+def check_page_size(page_size: object) -> None:
+    """Reject a page size the API would refuse, before any request."""
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not MIN_PAGE_SIZE <= page_size <= MAX_PAGE_SIZE
+    ):
+        raise ValueError(
+            f"page_size must be a whole number from {MIN_PAGE_SIZE} to {MAX_PAGE_SIZE}, not {page_size!r}."
+        )
+
+
+def check_limit(limit: object) -> None:
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ValueError(f"limit must be a whole number >= 0 or None, not {limit!r}.")
+
+
+@attrs.define(eq=False)
+class _PageBase(Generic[T]):
+    items: list[T]
+    """This page's items."""
+    next_cursor: str | None
+    """Cursor of the next (older) page; None on the last page."""
+    previous_cursor: str | None
+    """Cursor of the previous (newer) page; None on the first page."""
+    next_url: str | None = None
+    """Legacy; the service sends cursors only. Kept for the earlier SDK's users."""
+    previous_url: str | None = None
+    """Legacy; see next_url."""
+    limit: int | None = attrs.field(default=None, kw_only=True, repr=False)
+    """Most items iteration yields, counting from this page (None: no limit)."""
+
+    def has_next_page(self) -> bool:
+        return self.next_cursor is not None
+
+
+@attrs.define(eq=False)
+class Page(_PageBase[T]):
+    """One page of a list; iterating it walks every item from here on, lazily."""
+
+    _fetch: Callable[[str], Page[T]] | None = attrs.field(
+        default=None, kw_only=True, repr=False, alias="fetch"
+    )
+
+    def get_next_page(self) -> Page[T] | None:
+        """Fetch the next page, or None on the last one."""
+        if self.next_cursor is None or self._fetch is None:
+            return None
+        return self._fetch(self.next_cursor)
+
+    def by_page(self) -> Iterator[Page[T]]:
+        """This page and every following one."""
+        page: Page[T] | None = self
+        while page is not None:
+            yield page
+            page = page.get_next_page()
+
+    def __iter__(self) -> Iterator[T]:
+        left = self.limit
+        for page in self.by_page():
+            for item in page.items:
+                if left is not None and left <= 0:
+                    return
+                yield item
+                if left is not None:
+                    left -= 1
+            if left is not None and left <= 0:
+                return
+
+
+PaginatedResponse = Page
+"""The earlier SDK's name for a page."""
+
+
+@attrs.define(eq=False)
+class AsyncPage(_PageBase[T]):
+    """Async twin of Page: ``async for`` walks every item from here on."""
+
+    _fetch: Callable[[str], Awaitable[AsyncPage[T]]] | None = attrs.field(
+        default=None, kw_only=True, repr=False, alias="fetch"
+    )
+
+    async def get_next_page(self) -> AsyncPage[T] | None:
+        if self.next_cursor is None or self._fetch is None:
+            return None
+        return await self._fetch(self.next_cursor)
+
+    async def by_page(self) -> AsyncIterator[AsyncPage[T]]:
+        page: AsyncPage[T] | None = self
+        while page is not None:
+            yield page
+            page = await page.get_next_page()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        left = self.limit
+        async for page in self.by_page():
+            for item in page.items:
+                if left is not None and left <= 0:
+                    return
+                yield item
+                if left is not None:
+                    left -= 1
+            if left is not None and left <= 0:
+                return
+
+
+class AsyncPaginator(Generic[T]):
+    """What ``async_list()`` returns: ``await`` it for the first page (the earlier SDK's
+    behaviour), or ``async for`` over it for every item across pages."""
+
+    def __init__(self, first_page: Callable[[], Awaitable[AsyncPage[T]]]) -> None:
+        self._first_page = first_page
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._first_page().__await__()
+
+    async def by_page(self) -> AsyncIterator[AsyncPage[T]]:
+        page = await self._first_page()
+        async for each in page.by_page():
+            yield each
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._first_page()
+        async for item in page:
+            yield item

@@ -1,0 +1,1 @@
+"""API resources, one module each; sync and async methods side by side."""

@@ -1,0 +1,695 @@
+"""client.predictions: create, get, list, wait, cancel, stream, run, poll, download.
+
+Every method has an ``async_`` twin with the same parameters. Requests are built by pure
+functions over the generated layer's ``_get_kwargs``; responses are parsed by the generated
+models; sending, retries and errors live in predictkit._http.
+
+Which create route: ``POST /predictions`` with the ``model`` field. It is the route the official
+client uses, the one documented to return ``Location``, and the one that takes
+``owner/name`` and ``owner/name:version`` alike (the model-scoped routes exist too, see
+openapi.yaml, but would split one call into two URL shapes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import os
+import re
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import httpx
+from predictkit_api.api.predictions import (
+    cancel_prediction,
+    create_prediction,
+    get_prediction,
+    list_predictions,
+)
+from predictkit_api.models.create_prediction_request import CreatePredictionRequest
+from predictkit_api.models.prediction import Prediction
+from predictkit_api.models.prediction_list import PredictionList
+from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, PredictionStatus
+from predictkit_api.types import UNSET
+
+from predictkit._errors import (
+    APIConnectionError,
+    ConflictError,
+    NotFoundError,
+    PredictKitError,
+    UnsafeDownloadError,
+)
+from predictkit._http import Call, Retry, error_from_exception, error_from_response, parse_body
+from predictkit._prediction import PredictionWithIO
+from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
+from predictkit.model_ref import ModelRef
+from predictkit.pagination import AsyncPage, AsyncPaginator, Page, check_limit, check_page_size
+from predictkit.streaming import AsyncPredictionStream, PredictionStream, SSEDecoder, stream_call
+from predictkit.waiting import (
+    DEFAULT_ASYNC_WAIT_OPTIONS,
+    DEFAULT_WAIT_OPTIONS,
+    AsyncWaitOptions,
+    Cancel,
+    Fetch,
+    Heard,
+    Listen,
+    Notify,
+    Sleep,
+    WaitOptions,
+    adrive,
+    drive,
+    wait_policy,
+)
+
+if TYPE_CHECKING:
+    from predictkit._client import Client
+
+__all__ = ["Poller", "Predictions"]
+
+log = logging.getLogger("predictkit")
+
+SERVER_WAIT = 60.0
+"""Longest hold we ask of the server with ``Prefer: wait`` (it may cap it lower)."""
+_WAIT_MARGIN = 10.0
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+_PARAM_KEYS = frozenset({"input", "webhook", "validate_input"})
+_CHUNK = 64 * 1024
+
+
+# --- pure request builders -------------------------------------------------------------------
+
+
+def check_prediction_id(prediction_id: object) -> str:
+    """Prediction ids are UUIDs; refuse anything that could not be one before sending."""
+    if not isinstance(prediction_id, str) or not _ID.fullmatch(prediction_id):
+        raise ValueError(
+            f"Invalid prediction id {prediction_id!r}: expected an id like '497f6eca-6276-4993-bfeb-53cbbbba6f08'."
+        )
+    return prediction_id
+
+
+def get_call(prediction_id: str) -> Call:
+    pid = check_prediction_id(prediction_id)
+    return Call(get_prediction._get_kwargs(pid), prediction_id=pid)
+
+
+def cancel_call(prediction_id: str) -> Call:
+    pid = check_prediction_id(prediction_id)
+    # Cancel is idempotent by the API's own rules, so it may be retried like a GET.
+    return Call(cancel_prediction._get_kwargs(pid), prediction_id=pid)
+
+
+def list_call(
+    cursor: str | None, page_size: int | None, statuses: list[PredictionStatus] | None
+) -> Call:
+    return Call(
+        list_predictions._get_kwargs(
+            cursor=UNSET if cursor is None else cursor,
+            page_size=UNSET if page_size is None else page_size,
+            statuses=UNSET if statuses is None else statuses,
+        )
+    )
+
+
+def create_call(
+    params: CreatePredictionParams, model: str | ModelRef, *, server_wait: float | None
+) -> Call:
+    """Validate the earlier SDK's params dict and build ``POST /predictions``."""
+    ref = ModelRef.parse(model)
+    if not isinstance(params, Mapping):
+        raise TypeError(
+            f"params must be a dict like {{'input': {{...}}}}, not {type(params).__name__}."
+        )
+    unknown = set(params) - _PARAM_KEYS
+    if unknown:
+        raise ValueError(
+            f"Unknown prediction params {sorted(unknown)}; expected {sorted(_PARAM_KEYS)}."
+        )
+    if "input" not in params:
+        raise ValueError("params needs an 'input' object, e.g. {'input': {'prompt': '...'}}.")
+    if not isinstance(params["input"], Mapping):
+        raise ValueError(
+            f"params['input'] must be a JSON object (a dict), not {type(params['input']).__name__}."
+        )
+    body: dict[str, Any] = {"model": str(ref), "input": dict(params["input"])}
+    webhook = params.get("webhook")
+    if webhook is not None:
+        body["webhook"] = _checked_webhook(webhook)
+    validate = params.get("validate_input", UNSET)
+    if validate is not UNSET and not isinstance(validate, bool):
+        raise ValueError(f"params['validate_input'] must be True or False, not {validate!r}.")
+    kwargs = create_prediction._get_kwargs(
+        body=CreatePredictionRequest.from_dict(body),
+        prefer=UNSET if server_wait is None else f"wait={server_wait:g}",
+        validate_input=validate,
+    )
+    if server_wait is None:
+        return Call(kwargs, retry=Retry.CREATE)
+    return Call(
+        kwargs, retry=Retry.CREATE, timeout=httpx.Timeout(server_wait + _WAIT_MARGIN, connect=10.0)
+    )
+
+
+def _checked_webhook(webhook: Any) -> dict[str, Any]:
+    if not isinstance(webhook, Mapping) or set(webhook) - {"url", "secret"}:
+        raise ValueError("params['webhook'] must be {'url': 'https://…', 'secret': optional str}.")
+    url = webhook.get("url")
+    if (
+        not isinstance(url, str)
+        or httpx.URL(url).scheme not in ("http", "https")
+        or not httpx.URL(url).host
+    ):
+        raise ValueError(f"params['webhook']['url'] must be an http(s) URL, not {url!r}.")
+    secret = webhook.get("secret")
+    if secret is not None and not isinstance(secret, str):
+        raise ValueError("params['webhook']['secret'] must be a string or None.")
+    return dict(webhook)
+
+
+def _server_wait(options: WaitOptions | AsyncWaitOptions, started: float) -> float:
+    if options.timeout is None:
+        return SERVER_WAIT
+    left = options.timeout - (time.monotonic() - started)
+    return max(0.0, min(SERVER_WAIT, math.ceil(left * 10) / 10))
+
+
+def _statuses(statuses: Iterable[str] | None) -> list[PredictionStatus] | None:
+    if statuses is None:
+        return None
+    if isinstance(statuses, str):
+        statuses = [statuses]
+    values = [str(s) for s in statuses]
+    unknown = [s for s in values if s not in PREDICTION_STATUS_VALUES]
+    if unknown:
+        raise ValueError(
+            f"Unknown status filter {unknown}; expected some of {sorted(PREDICTION_STATUS_VALUES)}."
+        )
+    return values  # type: ignore[return-value]  # checked against the Literal's values above
+
+
+def _download_target(client: Client, url: str) -> tuple[httpx.URL, dict[str, str]]:
+    """Check an output URL; the token goes only to the API's own origin."""
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise UnsafeDownloadError(f"Refusing to download {url!r}: only http(s) URLs are supported.")
+    api = client._is_api_url(parsed)
+    if parsed.scheme == "http" and not api and parsed.host not in ("127.0.0.1", "localhost", "::1"):
+        raise UnsafeDownloadError(f"Refusing plain-http download from {parsed.host}: use https.")
+    headers = (
+        {"Authorization": f"Bearer {client._sender.token}"} if api and client._sender.token else {}
+    )
+    return parsed, headers
+
+
+# --- the resource ----------------------------------------------------------------------------
+
+
+class Predictions:
+    """Predictions: ``client.predictions``."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def _prediction(self, response: httpx.Response) -> PredictionWithIO:
+        prediction = parse_body(response, PredictionWithIO.from_dict)
+        prediction._client = self._client
+        return prediction
+
+    def _page(self, response: httpx.Response) -> PredictionList:
+        return parse_body(response, PredictionList.from_dict)
+
+    # get -------------------------------------------------------------------------------------
+
+    def get(self, prediction_id: str) -> PredictionWithIO:
+        """The prediction with its input, output and error."""
+        return self._prediction(self._client._send(get_call(prediction_id)))
+
+    async def async_get(self, prediction_id: str) -> PredictionWithIO:
+        return self._prediction(await self._client._asend(get_call(prediction_id)))
+
+    # create ----------------------------------------------------------------------------------
+
+    def create(
+        self,
+        params: CreatePredictionParams,
+        model: str | ModelRef,
+        wait: bool = False,
+        wait_options: WaitOptions = DEFAULT_WAIT_OPTIONS,
+    ) -> PredictionWithIO:
+        """Start a prediction on ``model`` (``owner/name`` or ``owner/name:version``).
+
+        With ``wait=True`` the server is first asked to hold the response until the prediction
+        ends (``Prefer: wait``); only if it is still running does the client wait on, within
+        ``wait_options.timeout`` counted from this call. Never retried in a way that could run
+        the prediction twice (see CreateOutcomeUnknownError).
+        """
+        started = time.monotonic()
+        call = create_call(
+            params, model, server_wait=_server_wait(wait_options, started) if wait else None
+        )
+        prediction = self._prediction(self._client._send(call))
+        if not wait or is_terminal(prediction.status):
+            return prediction
+        return self._wait(prediction.id, prediction, wait_options, started=started)
+
+    async def async_create(
+        self,
+        params: CreatePredictionParams,
+        model: str | ModelRef,
+        wait: bool = False,
+        wait_options: AsyncWaitOptions | WaitOptions = DEFAULT_ASYNC_WAIT_OPTIONS,
+    ) -> PredictionWithIO:
+        started = time.monotonic()
+        call = create_call(
+            params, model, server_wait=_server_wait(wait_options, started) if wait else None
+        )
+        prediction = self._prediction(await self._client._asend(call))
+        if not wait or is_terminal(prediction.status):
+            return prediction
+        return await self._async_wait(prediction.id, prediction, wait_options, started=started)
+
+    # wait ------------------------------------------------------------------------------------
+
+    def wait(
+        self,
+        predictionID: str,
+        options: WaitOptions = DEFAULT_WAIT_OPTIONS,
+        *,
+        cancel_on_timeout: bool = False,
+    ) -> PredictionWithIO:
+        """Block until the prediction ends; return it. See predictkit.waiting for how."""
+        return self._wait(
+            check_prediction_id(predictionID), None, options, cancel_on_timeout=cancel_on_timeout
+        )
+
+    async def async_wait(
+        self,
+        predictionID: str,
+        options: AsyncWaitOptions | WaitOptions = DEFAULT_ASYNC_WAIT_OPTIONS,
+        *,
+        cancel_on_timeout: bool = False,
+    ) -> PredictionWithIO:
+        return await self._async_wait(
+            check_prediction_id(predictionID), None, options, cancel_on_timeout=cancel_on_timeout
+        )
+
+    def _wait(
+        self,
+        prediction_id: str,
+        first: PredictionWithIO | None,
+        options: WaitOptions | AsyncWaitOptions | None,
+        *,
+        cancel_on_timeout: bool = False,
+        started: float | None = None,
+    ) -> PredictionWithIO:
+        opts = options or DEFAULT_WAIT_OPTIONS
+        policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
+
+        def execute(step: Any) -> Any:
+            if isinstance(step, Fetch):
+                return self.get(prediction_id)
+            if isinstance(step, Listen):
+                return self._listen(prediction_id, step)
+            if isinstance(step, Sleep):
+                time.sleep(step.seconds)
+            elif isinstance(step, Notify) and opts.on_poll is not None:
+                opts.on_poll(step.prediction)
+            elif isinstance(step, Cancel):
+                self.cancel(prediction_id)
+            return None
+
+        with _tagged(prediction_id):
+            result: PredictionWithIO = drive(policy, execute)
+            return result
+
+    async def _async_wait(
+        self,
+        prediction_id: str,
+        first: PredictionWithIO | None,
+        options: AsyncWaitOptions | WaitOptions | None,
+        *,
+        cancel_on_timeout: bool = False,
+        started: float | None = None,
+    ) -> PredictionWithIO:
+        opts = options or DEFAULT_ASYNC_WAIT_OPTIONS
+        policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
+
+        async def execute(step: Any) -> Any:
+            if isinstance(step, Fetch):
+                return await self.async_get(prediction_id)
+            if isinstance(step, Listen):
+                return await self._async_listen(prediction_id, step)
+            if isinstance(step, Sleep):
+                await asyncio.sleep(step.seconds)
+            elif isinstance(step, Notify) and opts.on_poll is not None:
+                outcome = opts.on_poll(step.prediction)
+                if outcome is not None:
+                    await outcome
+            elif isinstance(step, Cancel):
+                await self.async_cancel(prediction_id)
+            return None
+
+        with _tagged(prediction_id):
+            result: PredictionWithIO = await adrive(policy, execute)
+            return result
+
+    def _listen(self, prediction_id: str, step: Listen) -> Heard:
+        call = stream_call(prediction_id, step.after_id, step.idle, step.budget)
+        response = self._client._send(call, stream=True)
+        hearing = _Hearing(step.after_id)
+        try:
+            for line in response.iter_lines():
+                if hearing.feed(line):
+                    break
+        except httpx.ReadTimeout:
+            pass  # quiet for the whole idle gap or the wait's budget: the policy looks again
+        except httpx.TransportError as exc:
+            raise error_from_exception(exc, response.request, call) from exc
+        finally:
+            response.close()
+        return hearing.heard()
+
+    async def _async_listen(self, prediction_id: str, step: Listen) -> Heard:
+        call = stream_call(prediction_id, step.after_id, step.idle, step.budget)
+        response = await self._client._asend(call, stream=True)
+        hearing = _Hearing(step.after_id)
+        try:
+            async for line in response.aiter_lines():
+                if hearing.feed(line):
+                    break
+        except httpx.ReadTimeout:
+            pass
+        except httpx.TransportError as exc:
+            raise error_from_exception(exc, response.request, call) from exc
+        finally:
+            await response.aclose()
+        return hearing.heard()
+
+    # list ------------------------------------------------------------------------------------
+
+    def list(
+        self,
+        pagination_options: PaginationOptions | None = None,
+        *,
+        statuses: Iterable[Status | str] | None = None,
+        limit: int | None = None,
+    ) -> Page[Prediction]:
+        """Your predictions, newest first: the first page (``items``, cursors) which, iterated,
+        walks every item across pages lazily (at most ``limit``). ``statuses`` filters;
+        ``pagination_options`` = {cursor, page_size (5-50)} resumes from a saved cursor."""
+        cursor, page_size, wanted = _list_args(pagination_options, statuses, limit)
+
+        def fetch(cursor: str | None) -> Page[Prediction]:
+            data = self._page(self._client._send(list_call(cursor, page_size, wanted)))
+            return Page(*_page_fields(data), limit=limit, fetch=fetch)
+
+        return fetch(cursor)
+
+    def async_list(
+        self,
+        pagination_options: PaginationOptions | None = None,
+        *,
+        statuses: Iterable[Status | str] | None = None,
+        limit: int | None = None,
+    ) -> AsyncPaginator[Prediction]:
+        """``await`` it for the first page, or ``async for`` over every item (see ``list``)."""
+        cursor, page_size, wanted = _list_args(pagination_options, statuses, limit)
+
+        async def fetch(cursor: str | None) -> AsyncPage[Prediction]:
+            data = self._page(await self._client._asend(list_call(cursor, page_size, wanted)))
+            return AsyncPage(*_page_fields(data), limit=limit, fetch=fetch)
+
+        return AsyncPaginator(lambda: fetch(cursor))
+
+    # cancel ----------------------------------------------------------------------------------
+
+    def cancel(self, prediction_id: str) -> None:
+        """Ask the API to stop the prediction. Repeating is harmless; a prediction that already
+        ended raises ConflictError."""
+        self._client._send(cancel_call(prediction_id)).close()
+
+    async def async_cancel(self, prediction_id: str) -> None:
+        await (await self._client._asend(cancel_call(prediction_id))).aclose()
+
+    # stream ----------------------------------------------------------------------------------
+
+    def stream(self, prediction_id: str, *, after_id: str | None = None) -> PredictionStream:
+        """The prediction's events as they happen (``for event in ...``), resuming after drops;
+        ends after the ``done`` or ``error`` event. Use it as a context manager (or close()) to
+        release the connection early."""
+        pid = check_prediction_id(prediction_id)
+        return PredictionStream(
+            lambda call: self._client._send(call, stream=True), pid, after_id=after_id
+        )
+
+    def async_stream(
+        self, prediction_id: str, *, after_id: str | None = None
+    ) -> AsyncPredictionStream:
+        pid = check_prediction_id(prediction_id)
+        return AsyncPredictionStream(
+            lambda call: self._client._asend(call, stream=True), pid, after_id=after_id
+        )
+
+    # run: create with cancel-on-interrupt -----------------------------------------------------
+
+    @contextlib.contextmanager
+    def run(
+        self, params: CreatePredictionParams, model: str | ModelRef
+    ) -> Iterator[PredictionWithIO]:
+        """Create a prediction for the body of a ``with`` block. If the block exits with an
+        exception (Ctrl-C, a WaitTimeoutError, your own error) the remote prediction is
+        cancelled, so nothing keeps running (and billing) unattended."""
+        prediction = self.create(params, model)
+        try:
+            yield prediction
+        except BaseException as exc:
+            with contextlib.suppress(ConflictError, NotFoundError):
+                log.info("cancelling prediction %s after %s", prediction.id, type(exc).__name__)
+                self.cancel(prediction.id)
+            raise
+
+    @contextlib.asynccontextmanager
+    async def async_run(
+        self, params: CreatePredictionParams, model: str | ModelRef
+    ) -> AsyncIterator[PredictionWithIO]:
+        """Async twin of ``run``; also cancels when the task is cancelled."""
+        prediction = await self.async_create(params, model)
+        try:
+            yield prediction
+        except BaseException as exc:
+            with contextlib.suppress(ConflictError, NotFoundError):
+                log.info("cancelling prediction %s after %s", prediction.id, type(exc).__name__)
+                await self.async_cancel(prediction.id)
+            raise
+
+    # poller ----------------------------------------------------------------------------------
+
+    def poller(self, continuation_token: str) -> Poller:
+        """A handle on a long-running prediction, resumable in another process from its
+        ``continuation_token()`` (the prediction id)."""
+        return Poller(self, check_prediction_id(continuation_token))
+
+    # download --------------------------------------------------------------------------------
+
+    def download_output(self, url: str, destination: str | os.PathLike[str] | IO[bytes]) -> int:
+        """Save an output file to a path (atomically) or a binary stream, in constant memory;
+        returns the byte count. The API token is sent only to the API's own origin."""
+        target, headers = _download_target(self._client, url)
+        http = self._client._pool.sync()
+        try:
+            with http.stream(
+                "GET", target, headers=headers, timeout=self._client.timeout, follow_redirects=True
+            ) as response:
+                if not response.is_success:
+                    response.read()
+                    raise error_from_response(response)
+                with _sink(destination) as sink:
+                    return sum(sink.write(chunk) for chunk in response.iter_bytes(_CHUNK))
+        except httpx.TransportError as exc:
+            raise _download_error(exc, target) from exc
+
+    async def async_download_output(
+        self, url: str, destination: str | os.PathLike[str] | IO[bytes]
+    ) -> int:
+        target, headers = _download_target(self._client, url)
+        http = self._client._pool.for_running_loop()
+        try:
+            async with http.stream(
+                "GET", target, headers=headers, timeout=self._client.timeout, follow_redirects=True
+            ) as response:
+                if not response.is_success:
+                    await response.aread()
+                    raise error_from_response(response)
+                with _sink(destination) as sink:
+                    return sum([sink.write(chunk) async for chunk in response.aiter_bytes(_CHUNK)])
+        except httpx.TransportError as exc:
+            raise _download_error(exc, target) from exc
+
+
+class Poller:
+    """A long-running prediction you can check, wait on, or hand to another process.
+
+    ``continuation_token()`` is the prediction id; ``client.predictions.poller(token)`` resumes.
+    Every method has an ``async_`` twin.
+    """
+
+    def __init__(self, predictions: Predictions, prediction_id: str) -> None:
+        self._predictions = predictions
+        self.prediction_id = prediction_id
+        self._last: PredictionWithIO | None = None
+
+    def continuation_token(self) -> str:
+        return self.prediction_id
+
+    def status(self) -> str:
+        """The status last seen (fetched once if nothing was seen yet)."""
+        if self._last is None:
+            self._last = self._predictions.get(self.prediction_id)
+        return self._last.status
+
+    def done(self) -> bool:
+        """Fetch the prediction; whether it has ended."""
+        self._last = self._predictions.get(self.prediction_id)
+        return is_terminal(self._last.status)
+
+    async def async_done(self) -> bool:
+        self._last = await self._predictions.async_get(self.prediction_id)
+        return is_terminal(self._last.status)
+
+    def result(
+        self, timeout: float | None = None, *, cancel_on_timeout: bool = False
+    ) -> PredictionWithIO:
+        """Wait (at most ``timeout`` seconds) and return the ended prediction."""
+        self._last = self._predictions._wait(
+            self.prediction_id,
+            self._last,
+            WaitOptions(timeout=timeout),
+            cancel_on_timeout=cancel_on_timeout,
+        )
+        return self._last
+
+    async def async_result(
+        self, timeout: float | None = None, *, cancel_on_timeout: bool = False
+    ) -> PredictionWithIO:
+        self._last = await self._predictions._async_wait(
+            self.prediction_id,
+            self._last,
+            AsyncWaitOptions(timeout=timeout),
+            cancel_on_timeout=cancel_on_timeout,
+        )
+        return self._last
+
+    def cancel(self) -> None:
+        self._predictions.cancel(self.prediction_id)
+
+    async def async_cancel(self) -> None:
+        await self._predictions.async_cancel(self.prediction_id)
+
+    def __repr__(self) -> str:
+        status = self._last.status if self._last is not None else "unknown"
+        return f"Poller(prediction_id={self.prediction_id!r}, status={status!r})"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+class _Hearing:
+    """Pure: consume SSE lines for a wait until a terminal event; report what was heard."""
+
+    def __init__(self, after_id: str | None) -> None:
+        self._decoder = SSEDecoder()
+        self._last_id = after_id
+        self._events = 0
+        self._terminal = False
+
+    def feed(self, line: str) -> bool:
+        event = self._decoder.feed(line)
+        if event is None:
+            return False
+        self._events += 1
+        self._last_id = event.id or self._last_id
+        self._terminal = event.event in ("done", "error")
+        return self._terminal
+
+    def heard(self) -> Heard:
+        return Heard(self._last_id, self._events, self._terminal)
+
+
+@contextlib.contextmanager
+def _tagged(prediction_id: str) -> Iterator[None]:
+    """Stamp the prediction id on any PredictKitError leaving a wait, so no work is lost."""
+    try:
+        yield
+    except PredictKitError as exc:
+        if exc.prediction_id is None:
+            exc.prediction_id = prediction_id
+        raise
+
+
+def _list_args(
+    options: PaginationOptions | None, statuses: Iterable[str] | None, limit: int | None
+) -> tuple[str | None, int | None, list[PredictionStatus] | None]:
+    options = options or {}
+    unknown = set(options) - {"cursor", "page_size"}
+    if unknown:
+        raise ValueError(
+            f"Unknown pagination options {sorted(unknown)}; expected 'cursor' and 'page_size'."
+        )
+    page_size = options.get("page_size")
+    if page_size is not None:
+        check_page_size(page_size)
+    check_limit(limit)
+    if page_size is None and limit is not None and limit < 25:
+        page_size = max(5, limit)  # fetch no more than needed
+    cursor = options.get("cursor")
+    if cursor is not None and not isinstance(cursor, str):
+        raise ValueError(f"cursor must be a string from a previous page, not {cursor!r}.")
+    return cursor, page_size, _statuses(statuses)
+
+
+def _page_fields(
+    data: PredictionList,
+) -> tuple[list[Prediction], str | None, str | None, str | None, str | None]:
+    def url(value: object) -> str | None:
+        return value if isinstance(value, str) else None
+
+    return (
+        data.items,
+        data.next_cursor,
+        data.previous_cursor,
+        url(data.next_url),
+        url(data.previous_url),
+    )
+
+
+@contextlib.contextmanager
+def _sink(destination: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
+    """A binary stream to write to; for a path, a temporary file renamed into place on success
+    (no half-written file is ever left at the destination)."""
+    if not isinstance(destination, str | os.PathLike):
+        yield destination
+        return
+    path = Path(destination)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _download_error(exc: httpx.TransportError, url: httpx.URL) -> APIConnectionError:
+    # The query of a signed URL is a credential: keep it out of messages and attributes.
+    where = url.copy_with(query=None)
+    return APIConnectionError(
+        f"Downloading {where} failed ({type(exc).__name__}); try again.",
+        method="GET",
+        url=str(where),
+    )

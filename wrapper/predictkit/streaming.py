@@ -1,0 +1,281 @@
+"""Prediction event streams: the SSE decoder (pure) and resumable sync/async iterators.
+
+A stream yields typed PredictionStreamEvent objects (``id``, ``event``, ``data``) and ends after
+the terminal event (``done`` or ``error``). When the connection drops or the server closes it
+without a terminal event, the iterator reconnects with ``after_id`` = the last event id it
+yielded, so no event is lost or repeated; ``last_event_id`` lets a job checkpoint and resume
+later with ``stream(prediction_id, after_id=...)``. Closing the iterator closes the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from types import TracebackType
+from typing import Self
+
+import attrs
+import httpx
+from predictkit_api.api.predictions import stream_prediction
+from predictkit_api.models.prediction_stream_event import PredictionStreamEvent
+from predictkit_api.models.prediction_stream_event_type import check_prediction_stream_event_type
+from predictkit_api.types import UNSET
+
+from predictkit._errors import APIConnectionError, APIStatusError, StreamError
+from predictkit._http import Call, error_from_exception
+
+__all__ = [
+    "TERMINAL_EVENTS",
+    "AsyncPredictionStream",
+    "PredictionStream",
+    "PredictionStreamEvent",
+    "SSEDecoder",
+]
+
+TERMINAL_EVENTS = frozenset({"done", "error"})
+DEFAULT_IDLE = 30.0
+"""Longest quiet gap (seconds) we ask the server to hold a stream open between events."""
+_READ_MARGIN = 5.0
+MAX_RECONNECTS = 5
+"""Reconnects in a row without receiving an event before the stream gives up."""
+
+
+@attrs.define
+class SSEDecoder:
+    """Turns lines of a text/event-stream into events. Follows the SSE framing the API uses:
+    ``id:``, ``event:``, ``data:`` fields (one optional space after the colon), ``:`` comments,
+    a blank line dispatches; several ``data:`` lines join with newlines; an event without data
+    is not dispatched. Unknown fields (``retry:``) are ignored."""
+
+    _id: str | None = None
+    _event: str | None = None
+    _data: list[str] = attrs.field(factory=list)
+
+    def feed(self, line: str) -> PredictionStreamEvent | None:
+        """Consume one line (without its newline); return an event when the line completes one."""
+        if not line:
+            return self._dispatch()
+        if line.startswith(":"):
+            return None
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "id":
+            self._id = value
+        elif name == "event":
+            self._event = value
+        elif name == "data":
+            self._data.append(value)
+        return None
+
+    def _dispatch(self) -> PredictionStreamEvent | None:
+        data, self._data = self._data, []
+        event_id, event_name = self._id, self._event
+        self._event = None
+        if not data:
+            return None
+        raw = "\n".join(data)
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            raise StreamError(
+                f"Stream event {event_id!r} has data that is not JSON: {raw[:200]!r}"
+            ) from None
+        name = check_prediction_stream_event_type(event_name or "message")
+        return PredictionStreamEvent(id=event_id or "", event=name, data=payload)
+
+
+def stream_call(
+    prediction_id: str, after_id: str | None, idle: float, read_budget: float | None = None
+) -> Call:
+    """The request that opens (or resumes) a prediction's event stream."""
+    kwargs = stream_prediction._get_kwargs(
+        prediction_id,
+        after_id=after_id if after_id is not None else UNSET,
+        prefer=f"wait={idle:g}",
+    )
+    kwargs.setdefault("headers", {})["Accept"] = "text/event-stream"
+    read = (
+        idle + _READ_MARGIN
+        if read_budget is None
+        else max(0.001, min(idle + _READ_MARGIN, read_budget))
+    )
+    return Call(kwargs, timeout=httpx.Timeout(read, connect=10.0), prediction_id=prediction_id)
+
+
+@attrs.define
+class _Resume:
+    """Pure bookkeeping shared by the sync and async iterators: what was seen, when to stop."""
+
+    prediction_id: str
+    last_event_id: str | None
+    idle: float
+    finished: bool = False
+    failures: int = 0
+
+    def accept(self, event: PredictionStreamEvent) -> bool:
+        """Record an event; False when it repeats the last one (a server replaying on resume)."""
+        if event.id and event.id == self.last_event_id:
+            return False
+        self.last_event_id = event.id or self.last_event_id
+        self.failures = 0
+        self.finished = event.event in TERMINAL_EVENTS
+        return True
+
+    def on_disconnect(self, cause: BaseException | None) -> float:
+        """Connection ended without a terminal event: the delay before reconnecting, or raise."""
+        self.failures += 1
+        if self.failures > MAX_RECONNECTS:
+            raise StreamError(
+                f"The event stream of prediction {self.prediction_id} kept ending without a "
+                f"terminal event ({MAX_RECONNECTS} reconnects, last event {self.last_event_id!r}). "
+                "Resume later with stream(prediction_id, after_id=last_event_id).",
+                prediction_id=self.prediction_id,
+            ) from cause
+        return (
+            0.0
+            if cause is None and self.failures == 1
+            else min(0.25 * 2 ** (self.failures - 1), 4.0)
+        )
+
+    def call(self) -> Call:
+        return stream_call(self.prediction_id, self.last_event_id, self.idle)
+
+
+def _mid_stream_error(
+    exc: httpx.TransportError, response: httpx.Response, call: Call
+) -> APIConnectionError:
+    err = error_from_exception(exc, response.request, call)
+    return err if isinstance(err, APIConnectionError) else APIConnectionError(str(err))
+
+
+class PredictionStream:
+    """Iterator over a prediction's events; resumes after drops; a context manager."""
+
+    def __init__(
+        self,
+        open_response: Callable[[Call], httpx.Response],
+        prediction_id: str,
+        *,
+        after_id: str | None = None,
+        idle: float = DEFAULT_IDLE,
+    ) -> None:
+        self._open = open_response
+        self._state = _Resume(prediction_id, after_id, idle)
+        self._events = self._run()
+
+    @property
+    def last_event_id(self) -> str | None:
+        """Id of the last event yielded: pass it as ``after_id`` to resume elsewhere."""
+        return self._state.last_event_id
+
+    def _run(self) -> Generator[PredictionStreamEvent, None, None]:
+        state = self._state
+        while not state.finished:
+            call = state.call()
+            response = self._open(call)
+            cause: BaseException | None = None
+            try:
+                decoder = SSEDecoder()
+                for line in response.iter_lines():
+                    event = decoder.feed(line)
+                    if event is not None and state.accept(event):
+                        yield event
+                        if event.event in TERMINAL_EVENTS:
+                            return
+            except httpx.TransportError as exc:
+                cause = _mid_stream_error(exc, response, call)
+            finally:
+                response.close()
+            time.sleep(state.on_disconnect(cause))
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> PredictionStreamEvent:
+        return next(self._events)
+
+    def close(self) -> None:
+        """Stop reading and close the connection."""
+        self._events.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncPredictionStream:
+    """Async twin of PredictionStream (``async for``, ``async with``, ``aclose()``)."""
+
+    def __init__(
+        self,
+        open_response: Callable[[Call], Awaitable[httpx.Response]],
+        prediction_id: str,
+        *,
+        after_id: str | None = None,
+        idle: float = DEFAULT_IDLE,
+    ) -> None:
+        self._open = open_response
+        self._state = _Resume(prediction_id, after_id, idle)
+        self._events = self._run()
+
+    @property
+    def last_event_id(self) -> str | None:
+        """Id of the last event yielded: pass it as ``after_id`` to resume elsewhere."""
+        return self._state.last_event_id
+
+    async def _run(self) -> AsyncGenerator[PredictionStreamEvent, None]:
+        state = self._state
+        while not state.finished:
+            call = state.call()
+            response = await self._open(call)
+            cause: BaseException | None = None
+            try:
+                decoder = SSEDecoder()
+                async for line in response.aiter_lines():
+                    event = decoder.feed(line)
+                    if event is not None and state.accept(event):
+                        yield event
+                        if event.event in TERMINAL_EVENTS:
+                            return
+            except httpx.TransportError as exc:
+                cause = _mid_stream_error(exc, response, call)
+            finally:
+                await response.aclose()
+            await asyncio.sleep(state.on_disconnect(cause))
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> PredictionStreamEvent:
+        return await anext(self._events)
+
+    async def aclose(self) -> None:
+        """Stop reading and close the connection."""
+        await self._events.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def is_stream_unavailable(exc: BaseException) -> bool:
+    """A 4xx on opening the stream means this prediction has none (poll instead)."""
+    return (
+        isinstance(exc, APIStatusError) and 400 <= exc.status_code < 500 and exc.status_code != 429
+    )

@@ -1,0 +1,296 @@
+"""Waiting for a prediction to end: options, the wait policy (I/O-free), and its drivers.
+
+The policy is a generator that yields steps (fetch, sleep, listen to the event stream, notify,
+cancel) and receives their results; `drive` and `adrive` execute the steps with sync or async
+I/O. So the sync and async waits are one algorithm, tested once, without sockets.
+
+How a wait spends requests: when the prediction's event stream is available it listens to it,
+so the end is seen within milliseconds at the cost of one open connection; otherwise it polls
+with exponential backoff from 50 ms up to ``poll_interval``. Transient failures (connection
+errors, 5xx, 429) do not end a wait; a 4xx does. ``timeout`` bounds the whole wait.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Generator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import attrs
+from predictkit_api.models.prediction_with_details import PredictionWithDetails
+
+from predictkit._errors import (
+    APIConnectionError,
+    PredictKitError,
+    RateLimitError,
+    ServerError,
+    WaitTimeoutError,
+)
+from predictkit._types import is_terminal
+from predictkit.streaming import DEFAULT_IDLE, is_stream_unavailable
+
+if TYPE_CHECKING:
+    from predictkit._prediction import PredictionWithIO
+
+__all__ = [
+    "DEFAULT_ASYNC_WAIT_OPTIONS",
+    "DEFAULT_WAIT_OPTIONS",
+    "AsyncWaitOptions",
+    "WaitOptions",
+]
+
+P = TypeVar("P", bound=PredictionWithDetails)
+T = TypeVar("T")
+
+FIRST_POLL = 0.05
+"""First polling delay (seconds); each later one doubles, up to poll_interval."""
+MAX_FAILED_ROUNDS = 10
+"""Transient failures in a row (each after the transport's own retries) that end a wait."""
+MAX_LISTEN_FAILURES = 3
+"""Failed or empty stream connections in a row before a wait falls back to polling."""
+TRANSIENT = (APIConnectionError, ServerError, RateLimitError)
+
+
+def _check_options(poll_interval: float, timeout: float | None) -> None:
+    if (
+        isinstance(poll_interval, bool)
+        or not isinstance(poll_interval, int | float)
+        or not poll_interval > 0
+    ):
+        raise ValueError(
+            f"poll_interval must be a positive number of seconds, not {poll_interval!r}."
+        )
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
+    ):
+        raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}.")
+
+
+@attrs.frozen
+class _BaseWaitOptions:
+    poll_interval: float = 1.0
+    """The longest gap between two polls, in seconds, when polling (polls start at 50 ms)."""
+
+    def __attrs_post_init__(self) -> None:
+        _check_options(self.poll_interval, getattr(self, "timeout", None))
+
+
+@attrs.frozen
+class WaitOptions(_BaseWaitOptions):
+    """How to wait: ``poll_interval`` (longest gap between polls), ``on_poll`` (called with the
+    prediction each time its status changes, and with the final one), and ``timeout`` (seconds
+    for the whole wait; on expiry WaitTimeoutError carries the last prediction seen)."""
+
+    on_poll: Callable[[PredictionWithIO], None] | None = None
+    timeout: float | None = None
+
+
+@attrs.frozen
+class AsyncWaitOptions(_BaseWaitOptions):
+    """WaitOptions for async waits: ``on_poll`` returns an awaitable."""
+
+    on_poll: Callable[[PredictionWithIO], Awaitable[None]] | None = None
+    timeout: float | None = None
+
+
+DEFAULT_WAIT_OPTIONS = WaitOptions()
+DEFAULT_ASYNC_WAIT_OPTIONS = AsyncWaitOptions()
+
+
+# Steps the policy asks its driver to perform. Each names the value sent back.
+@attrs.frozen
+class Fetch:
+    """GET the prediction -> the prediction."""
+
+
+@attrs.frozen
+class Sleep:
+    """Sleep -> None."""
+
+    seconds: float
+
+
+@attrs.frozen
+class Listen:
+    """Read the event stream after ``after_id`` until a terminal event, the server closes it,
+    or ``budget`` seconds pass -> Heard."""
+
+    after_id: str | None
+    idle: float
+    budget: float | None
+
+
+@attrs.frozen
+class Heard:
+    """What one Listen saw."""
+
+    last_id: str | None
+    events: int
+    terminal: bool
+
+
+@attrs.frozen
+class Notify(Generic[P]):
+    """Call on_poll with the prediction -> None."""
+
+    prediction: P
+
+
+@attrs.frozen
+class Cancel:
+    """Ask the API to cancel the prediction -> None."""
+
+
+Step = Fetch | Sleep | Listen | Notify[Any] | Cancel
+
+
+@attrs.define
+class _WaitState:
+    """What a wait remembers between steps."""
+
+    listening: bool
+    after_id: str | None = None
+    heard_end: bool = False
+    listen_failures: int = 0
+    polls: int = 0
+    failures: int = 0
+    last_error: PredictKitError | None = None
+
+    def poll_delay(self, poll_interval: float, remaining: float | None) -> float:
+        delay = min(poll_interval, FIRST_POLL * 2.0**self.polls)
+        self.polls += 1
+        return delay if remaining is None else min(delay, remaining)
+
+
+def wait_policy(
+    first: P | None,
+    options: WaitOptions | AsyncWaitOptions,
+    *,
+    cancel_on_timeout: bool = False,
+    started: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    use_stream: bool = True,
+) -> Generator[Step, Any, P]:
+    """The wait algorithm, as a generator of steps; returns the terminal prediction.
+
+    ``first`` is a prediction already in hand (from create), saving a request. ``started`` is
+    when the caller's deadline began (create counts its own time against ``timeout``).
+    """
+    begin = clock() if started is None else started
+    deadline = None if options.timeout is None else begin + options.timeout
+    state = _WaitState(listening=use_stream)
+    current = first if first is not None else (yield from _fetch(state))
+    seen_status: str | None = None
+    while True:
+        if current is not None:
+            if current.status != seen_status:
+                seen_status = current.status
+                yield Notify(current)
+            if is_terminal(current.status):
+                return current
+        remaining = None if deadline is None else deadline - clock()
+        if remaining is not None and remaining <= 0:
+            yield from _expire(current, state, options.timeout or 0.0, cancel_on_timeout)
+        if state.listening and current is not None and current.stream is True:
+            yield from _listen(state, remaining, clock)
+        else:
+            yield Sleep(state.poll_delay(options.poll_interval, remaining))
+        current = (yield from _fetch(state)) or current
+
+
+def _fetch(state: _WaitState) -> Generator[Step, Any, Any]:
+    """GET the prediction; a transient failure returns None (the wait goes on) until too many."""
+    try:
+        fetched = yield Fetch()
+    except TRANSIENT as exc:
+        state.failures += 1
+        state.last_error = exc
+        if state.failures >= MAX_FAILED_ROUNDS:
+            raise
+        if state.failures > 1:
+            state.listening = False
+        return None
+    state.failures = 0
+    if state.heard_end and not is_terminal(fetched.status):
+        state.listening = False  # the stream ended but the status lags: poll from here
+    return fetched
+
+
+def _listen(
+    state: _WaitState, remaining: float | None, clock: Callable[[], float]
+) -> Generator[Step, Any, None]:
+    """One round on the event stream; falls back to polling when the stream is unavailable,
+    keeps failing, or keeps closing at once without events."""
+    began = clock()
+    idle = DEFAULT_IDLE if remaining is None else min(DEFAULT_IDLE, remaining)
+    try:
+        heard: Heard = yield Listen(state.after_id, idle, remaining)
+    except PredictKitError as exc:
+        if is_stream_unavailable(exc):
+            state.listening = False
+            return
+        if not isinstance(exc, TRANSIENT):
+            raise
+        state.listen_failures += 1
+    else:
+        state.after_id = heard.last_id or state.after_id
+        state.heard_end = state.heard_end or heard.terminal
+        quiet = heard.events == 0 and not heard.terminal and clock() - began < 0.5
+        state.listen_failures = state.listen_failures + 1 if quiet else 0
+    state.listening = state.listen_failures < MAX_LISTEN_FAILURES
+
+
+def _expire(
+    current: P | None, state: _WaitState, timeout: float, cancel: bool
+) -> Generator[Step, Any, None]:
+    """The deadline passed: optionally cancel, then raise WaitTimeoutError."""
+    if current is None:
+        assert state.last_error is not None  # only failures can leave us without a prediction
+        raise state.last_error
+    cancelled = False
+    if cancel:
+        try:
+            yield Cancel()
+            cancelled = True
+        except PredictKitError:
+            cancelled = False  # it ended meanwhile, or the API cannot be reached
+    raise WaitTimeoutError(current, timeout, cancelled=cancelled)
+
+
+def drive(policy: Generator[Step, Any, T], execute: Callable[[Any], Any]) -> T:
+    """Run a step generator with blocking I/O. PredictKitErrors from a step go back into the
+    generator (which decides); anything else, like KeyboardInterrupt, ends the wait."""
+    value: Any = None
+    error: PredictKitError | None = None
+    try:
+        while True:
+            try:
+                step = policy.throw(error) if error is not None else policy.send(value)
+            except StopIteration as stop:
+                result: T = stop.value
+                return result
+            try:
+                value, error = execute(step), None
+            except PredictKitError as exc:
+                value, error = None, exc
+    finally:
+        policy.close()
+
+
+async def adrive(policy: Generator[Step, Any, T], execute: Callable[[Any], Awaitable[Any]]) -> T:
+    """Async twin of `drive`: cancelling the task cancels the wait at its current step."""
+    value: Any = None
+    error: PredictKitError | None = None
+    try:
+        while True:
+            try:
+                step = policy.throw(error) if error is not None else policy.send(value)
+            except StopIteration as stop:
+                result: T = stop.value
+                return result
+            try:
+                value, error = await execute(step), None
+            except PredictKitError as exc:
+                value, error = None, exc
+    finally:
+        policy.close()
