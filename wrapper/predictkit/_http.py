@@ -76,7 +76,7 @@ def json_or_none(body: bytes | None) -> Any:
         return None
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -89,7 +89,7 @@ def parse_body(response: httpx.Response, build: Callable[[Any], T]) -> T:
     request = response.request
     try:
         data = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ResponseParseError(
             f"{request.method} {request.url.path} returned {response.status_code} with a body "
             f"that is not JSON ({_describe_body(response)})",
@@ -101,7 +101,7 @@ def parse_body(response: httpx.Response, build: Callable[[Any], T]) -> T:
         ) from None
     try:
         return build(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise ResponseParseError(
             f"{request.method} {request.url.path} returned JSON this client cannot read "
             f"({type(exc).__name__}: {exc}); the raw body is on .body",
@@ -134,9 +134,12 @@ _HINTS = {
 }
 
 
-def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds the server asks us to wait: Retry-After (seconds or HTTP date), else
-    x-ratelimit-reset (a Unix time for the API). None when neither says."""
+def retry_after(
+    headers: Mapping[str, str], now: float | None = None, *, rate_limited: bool = True
+) -> float | None:
+    """Seconds the server asks us to wait: Retry-After (seconds or HTTP date), else, for a 429
+    (``rate_limited``), x-ratelimit-reset (a Unix time for the API). None when neither says.
+    The reset header rides on every response, so it means "wait" only on a 429."""
     current = time.time() if now is None else now
     value = headers.get("retry-after")
     if value:
@@ -149,7 +152,7 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
                 when = None
             if when is not None:
                 return max(0.0, when.timestamp() - current)
-    reset = headers.get("x-ratelimit-reset")
+    reset = headers.get("x-ratelimit-reset") if rate_limited else None
     if reset:
         try:
             stamp = float(reset)
@@ -277,7 +280,7 @@ class RetryPolicy:
         )
         if not retryable:
             return None
-        asked = retry_after(response.headers)
+        asked = retry_after(response.headers, rate_limited=status == 429)
         if asked is None:
             return self.backoff(attempt)
         return asked if asked <= MAX_RETRY_AFTER else None

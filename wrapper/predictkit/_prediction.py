@@ -30,7 +30,8 @@ class PredictionWithIO(PredictionWithDetails):
     def _bound(self) -> Client:
         if self._client is None:
             raise RuntimeError(
-                "This prediction is not bound to a client; fetch it with client.predictions.get(id)."
+                "This prediction is not bound to a client; "
+                "fetch it with client.predictions.get(id)."
             )
         return self._client
 

@@ -18,14 +18,16 @@ import attrs
 __all__ = ["ModelRef"]
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_VERSION = re.compile(r"[1-9][0-9]*")
+_VERSION = re.compile(r"[1-9][0-9]{0,8}")
 _MAX_OWNER = 64
 _MAX_NAME = 100
 _FORMS = "expected 'owner/name' or 'owner/name:version' (e.g. 'deepseek-ai/deepseek-r1:1')"
 
 
-def _check_part(kind: str, value: str, limit: int, ref: str) -> None:
+def _check_part(kind: str, value: object, limit: int, ref: str) -> None:
     problem = None
+    if not isinstance(value, str):
+        raise TypeError(f"The model {kind} must be a string, not {type(value).__name__}; {_FORMS}.")
     if not value:
         problem = "is empty"
     elif len(value) > limit:
@@ -77,8 +79,8 @@ class ModelRef:
             )
         if colon and not _VERSION.fullmatch(version):
             raise ValueError(
-                f"Invalid model reference {ref!r}: the version {version!r} is not a positive "
-                f"whole number; {_FORMS}."
+                f"Invalid model reference {ref!r}: the version {version[:20]!r} is not a "
+                f"positive whole number below a billion; {_FORMS}."
             )
         return cls(owner, name, int(version) if colon else None)
 

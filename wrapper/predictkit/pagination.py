@@ -14,6 +14,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from predictkit._errors import ResponseParseError
+
 __all__ = ["AsyncPage", "AsyncPaginator", "Page", "PaginatedResponse"]
 
 T = TypeVar("T")
@@ -30,13 +32,27 @@ def check_page_size(page_size: object) -> None:
         or not MIN_PAGE_SIZE <= page_size <= MAX_PAGE_SIZE
     ):
         raise ValueError(
-            f"page_size must be a whole number from {MIN_PAGE_SIZE} to {MAX_PAGE_SIZE}, not {page_size!r}."
+            f"page_size must be a whole number from {MIN_PAGE_SIZE} to {MAX_PAGE_SIZE}, "
+            f"not {page_size!r}."
         )
 
 
 def check_limit(limit: object) -> None:
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
         raise ValueError(f"limit must be a whole number >= 0 or None, not {limit!r}.")
+
+
+def _check_progress(page: _PageBase[Any], following: _PageBase[Any] | None) -> None:
+    """A server that hands back the same cursor would make iteration endless: stop it."""
+    if (
+        following is not None
+        and following.next_cursor is not None
+        and following.next_cursor == page.next_cursor
+    ):
+        raise ResponseParseError(
+            f"The server returned the cursor {page.next_cursor!r} twice in a row; stopping "
+            "rather than looping forever."
+        )
 
 
 @attrs.define(eq=False)
@@ -77,7 +93,9 @@ class Page(_PageBase[T]):
         page: Page[T] | None = self
         while page is not None:
             yield page
-            page = page.get_next_page()
+            following = page.get_next_page()
+            _check_progress(page, following)
+            page = following
 
     def __iter__(self) -> Iterator[T]:
         left = self.limit
@@ -113,7 +131,9 @@ class AsyncPage(_PageBase[T]):
         page: AsyncPage[T] | None = self
         while page is not None:
             yield page
-            page = await page.get_next_page()
+            following = await page.get_next_page()
+            _check_progress(page, following)
+            page = following
 
     async def __aiter__(self) -> AsyncIterator[T]:
         left = self.limit

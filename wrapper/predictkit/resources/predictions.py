@@ -88,7 +88,8 @@ def check_prediction_id(prediction_id: object) -> str:
     """Prediction ids are UUIDs; refuse anything that could not be one before sending."""
     if not isinstance(prediction_id, str) or not _ID.fullmatch(prediction_id):
         raise ValueError(
-            f"Invalid prediction id {prediction_id!r}: expected an id like '497f6eca-6276-4993-bfeb-53cbbbba6f08'."
+            f"Invalid prediction id {prediction_id!r}: expected an id like "
+            "'497f6eca-6276-4993-bfeb-53cbbbba6f08'."
         )
     return prediction_id
 
@@ -159,16 +160,22 @@ def _checked_webhook(webhook: Any) -> dict[str, Any]:
     if not isinstance(webhook, Mapping) or set(webhook) - {"url", "secret"}:
         raise ValueError("params['webhook'] must be {'url': 'https://…', 'secret': optional str}.")
     url = webhook.get("url")
-    if (
-        not isinstance(url, str)
-        or httpx.URL(url).scheme not in ("http", "https")
-        or not httpx.URL(url).host
-    ):
+    if not isinstance(url, str) or not _is_http_url(url):
         raise ValueError(f"params['webhook']['url'] must be an http(s) URL, not {url!r}.")
     secret = webhook.get("secret")
     if secret is not None and not isinstance(secret, str):
         raise ValueError("params['webhook']['secret'] must be a string or None.")
     return dict(webhook)
+
+
+def _is_http_url(url: str) -> bool:
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.host)
 
 
 def _server_wait(options: WaitOptions | AsyncWaitOptions, started: float) -> float:
@@ -194,9 +201,9 @@ def _statuses(statuses: Iterable[str] | None) -> list[PredictionStatus] | None:
 
 def _download_target(client: Client, url: str) -> tuple[httpx.URL, dict[str, str]]:
     """Check an output URL; the token goes only to the API's own origin."""
-    parsed = httpx.URL(url)
-    if parsed.scheme not in ("http", "https") or not parsed.host:
+    if not isinstance(url, str) or not _is_http_url(url):
         raise UnsafeDownloadError(f"Refusing to download {url!r}: only http(s) URLs are supported.")
+    parsed = httpx.URL(url)
     api = client._is_api_url(parsed)
     if parsed.scheme == "http" and not api and parsed.host not in ("127.0.0.1", "localhost", "::1"):
         raise UnsafeDownloadError(f"Refusing plain-http download from {parsed.host}: use https.")
@@ -253,8 +260,9 @@ class Predictions:
             params, model, server_wait=_server_wait(wait_options, started) if wait else None
         )
         prediction = self._prediction(self._client._send(call))
-        if not wait or is_terminal(prediction.status):
+        if not wait:
             return prediction
+        # Through the wait even when already terminal: on_poll sees the final state, no request.
         return self._wait(prediction.id, prediction, wait_options, started=started)
 
     async def async_create(
@@ -269,7 +277,7 @@ class Predictions:
             params, model, server_wait=_server_wait(wait_options, started) if wait else None
         )
         prediction = self._prediction(await self._client._asend(call))
-        if not wait or is_terminal(prediction.status):
+        if not wait:
             return prediction
         return await self._async_wait(prediction.id, prediction, wait_options, started=started)
 
@@ -546,11 +554,9 @@ class Poller:
     def continuation_token(self) -> str:
         return self.prediction_id
 
-    def status(self) -> str:
-        """The status last seen (fetched once if nothing was seen yet)."""
-        if self._last is None:
-            self._last = self._predictions.get(self.prediction_id)
-        return self._last.status
+    def status(self) -> str | None:
+        """The status last seen by done() or result(); no request (None before either)."""
+        return None if self._last is None else self._last.status
 
     def done(self) -> bool:
         """Fetch the prediction; whether it has ended."""
@@ -574,7 +580,10 @@ class Poller:
         return self._last
 
     async def async_result(
-        self, timeout: float | None = None, *, cancel_on_timeout: bool = False
+        self,
+        timeout: float | None = None,  # noqa: ASYNC109 - result(timeout)'s twin: a wait deadline
+        *,
+        cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
         self._last = await self._predictions._async_wait(
             self.prediction_id,

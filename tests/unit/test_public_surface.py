@@ -1,0 +1,321 @@
+"""The curated public surface: names, compatibility with the earlier SDK, sync/async parity."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+import textwrap
+
+import predictkit
+import predictkit.predictions as legacy
+import pytest
+from predictkit import (
+    DEFAULT_ASYNC_WAIT_OPTIONS,
+    DEFAULT_WAIT_OPTIONS,
+    AsyncWaitOptions,
+    Client,
+    Poller,
+    PredictionWithIO,
+    Status,
+    WaitOptions,
+)
+from predictkit.resources.predictions import Predictions
+
+EXPECTED_ALL = {
+    # client and configuration
+    "Client",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "__version__",
+    # value types and data
+    "ModelRef",
+    "CreatePredictionParams",
+    "ErrorSource",
+    "PaginationOptions",
+    "Prediction",
+    "PredictionModel",
+    "PredictionWithIO",
+    "Status",
+    "TaskError",
+    "Webhook",
+    "is_terminal",
+    # waiting
+    "DEFAULT_ASYNC_WAIT_OPTIONS",
+    "DEFAULT_WAIT_OPTIONS",
+    "AsyncWaitOptions",
+    "WaitOptions",
+    "Poller",
+    # paging
+    "AsyncPage",
+    "AsyncPaginator",
+    "Page",
+    "PaginatedResponse",
+    # streaming
+    "AsyncPredictionStream",
+    "PredictionStream",
+    "PredictionStreamEvent",
+    # webhooks
+    "verify_webhook",
+    # errors
+    "PredictKitError",
+    "APIError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIStatusError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "CreateOutcomeUnknownError",
+    "MissingTokenError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "PredictionFailedError",
+    "RateLimitError",
+    "ResponseParseError",
+    "ServerError",
+    "StreamError",
+    "UnsafeDownloadError",
+    "ValidationError",
+    "ValidationErrorDetail",
+    "WaitTimeoutError",
+    "WebhookVerificationError",
+}
+
+EARLIER_SDK_NAMES = [
+    "Status",
+    "ErrorSource",
+    "TaskError",
+    "PredictionModel",
+    "Prediction",
+    "PredictionWithIO",
+    "Webhook",
+    "CreatePredictionParams",
+    "WaitOptions",
+    "AsyncWaitOptions",
+    "DEFAULT_WAIT_OPTIONS",
+    "DEFAULT_ASYNC_WAIT_OPTIONS",
+    "Predictions",
+    "PaginatedResponse",
+    "PaginationOptions",
+]
+
+
+def test_all_is_exactly_the_curated_surface() -> None:
+    assert set(predictkit.__all__) == EXPECTED_ALL
+    assert len(predictkit.__all__) == len(EXPECTED_ALL)  # no duplicates
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_ALL))
+def test_every_public_name_resolves(name: str) -> None:
+    assert getattr(predictkit, name) is not None
+
+
+def test_every_error_derives_from_the_one_base() -> None:
+    for name in EXPECTED_ALL:
+        obj = getattr(predictkit, name)
+        if isinstance(obj, type) and issubclass(obj, Exception):
+            assert issubclass(obj, predictkit.PredictKitError), name
+
+
+def test_version_is_a_string() -> None:
+    assert isinstance(predictkit.__version__, str)
+    assert predictkit.__version__[0].isdigit()
+
+
+@pytest.mark.parametrize("name", EARLIER_SDK_NAMES)
+def test_predictions_module_exposes_the_earlier_sdk_names(name: str) -> None:
+    assert hasattr(legacy, name)
+    if name != "Predictions":
+        assert getattr(legacy, name) is getattr(predictkit, name)
+    assert name in legacy.__all__
+
+
+def test_status_members_compare_equal_to_strings() -> None:
+    assert Status.succeeded == "succeeded"
+    assert Status.pending == "pending"
+    assert {s.value for s in Status} == {
+        "pending", "starting", "started", "failed", "succeeded", "cancelled", "abandoned",
+    }  # fmt: skip
+    assert len(Status) == 7
+    assert Status("failed") is Status.failed
+    assert str(Status.cancelled) == "cancelled"
+
+
+def test_status_covers_the_generated_values() -> None:
+    from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES
+
+    assert {s.value for s in Status} == set(PREDICTION_STATUS_VALUES)
+
+
+def test_is_terminal() -> None:
+    assert [s for s in Status if predictkit.is_terminal(s)] == [
+        Status.failed, Status.succeeded, Status.cancelled, Status.abandoned,
+    ]  # fmt: skip
+    assert predictkit.is_terminal("succeeded")
+    assert not predictkit.is_terminal("queued")
+
+
+def test_default_wait_options_repr() -> None:
+    assert (
+        repr(DEFAULT_WAIT_OPTIONS) == "WaitOptions(poll_interval=1.0, on_poll=None, timeout=None)"
+    )
+    assert repr(DEFAULT_ASYNC_WAIT_OPTIONS) == (
+        "AsyncWaitOptions(poll_interval=1.0, on_poll=None, timeout=None)"
+    )
+
+
+@pytest.mark.parametrize("cls", [WaitOptions, AsyncWaitOptions])
+@pytest.mark.parametrize("bad", [0, 0.0, -1, -0.5, float("nan"), True, "1"])
+def test_wait_options_reject_bad_poll_interval(cls: type[WaitOptions], bad: object) -> None:
+    with pytest.raises(ValueError, match="poll_interval must be a positive number"):
+        cls(poll_interval=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("cls", [WaitOptions, AsyncWaitOptions])
+@pytest.mark.parametrize("bad", [0, 0.0, -1, float("nan"), False, "10"])
+def test_wait_options_reject_bad_timeout(cls: type[WaitOptions], bad: object) -> None:
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        cls(timeout=bad)  # type: ignore[arg-type]
+
+
+def test_wait_options_accept_and_are_immutable() -> None:
+    options = WaitOptions(poll_interval=0.5, timeout=30)
+    assert (options.poll_interval, options.timeout) == (0.5, 30)
+    with pytest.raises(AttributeError):
+        options.timeout = 5  # type: ignore[misc]
+
+
+# --- sync/async parity ---------------------------------------------------------------------------
+
+# Methods that do no I/O, so need no async twin.
+NO_IO = {
+    Predictions: {"poller"},
+    Poller: {"continuation_token", "status"},
+    PredictionWithIO: set(),
+}
+
+
+def public_methods(cls: type) -> dict[str, inspect.Signature]:
+    return {
+        name: inspect.signature(member)
+        for name, member in vars(cls).items()
+        if not name.startswith("_")
+        and callable(member)
+        and not isinstance(member, classmethod | staticmethod)
+    }
+
+
+def parity_problems(cls: type) -> list[str]:
+    methods = public_methods(cls)
+    problems = []
+    for name, sig in methods.items():
+        if name.startswith("async_") or name in NO_IO[cls]:
+            continue
+        twin = methods.get(f"async_{name}")
+        if twin is None:
+            problems.append(f"{cls.__name__}.{name} has no async_{name}")
+        elif list(sig.parameters) != list(twin.parameters):
+            problems.append(f"{cls.__name__}.{name}{sig} != async_{name}{twin}")
+    problems += [
+        f"{cls.__name__}.{name} has no sync twin"
+        for name in methods
+        if name.startswith("async_") and name.removeprefix("async_") not in methods
+    ]
+    return problems
+
+
+def test_predictions_methods_have_async_twins() -> None:
+    assert {"get", "create", "wait", "list", "cancel", "stream", "run", "download_output"} <= set(
+        public_methods(Predictions)
+    )
+    assert parity_problems(Predictions) == []
+
+
+def test_prediction_with_io_methods_have_async_twins() -> None:
+    assert {"reload", "wait", "cancel", "stream_events", "output_iterator"} <= set(
+        public_methods(PredictionWithIO)
+    )
+    assert parity_problems(PredictionWithIO) == []
+
+
+def test_poller_methods_have_async_twins() -> None:
+    assert parity_problems(Poller) == []
+
+
+def test_parity_checker_can_fail() -> None:
+    class Lopsided:
+        def get(self, a: int) -> None: ...
+        async def async_get(self, b: int) -> None: ...
+        def put(self) -> None: ...
+
+    NO_IO[Lopsided] = set()
+    try:
+        assert len(parity_problems(Lopsided)) == 2
+    finally:
+        del NO_IO[Lopsided]
+
+
+# --- import hygiene and secrets ------------------------------------------------------------------
+
+PROBE = textwrap.dedent(
+    """
+    import json, sys
+    events = []
+    def hook(event, args):
+        if event.startswith(("socket.", "subprocess.", "os.system", "http.client", "urllib")):
+            events.append(event)
+    sys.addaudithook(hook)
+    import predictkit
+    client = predictkit.Client(access_token="x")
+    print(json.dumps({"modules": sorted(sys.modules), "events": events}))
+    """
+)
+
+
+def test_import_is_light_and_does_no_io() -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    report = json.loads(result.stdout)
+    modules = set(report["modules"])
+    assert "predictkit" in modules
+    for heavy in ("predictkit.testing", "starlette", "uvicorn", "anyio", "trio", "pytest"):
+        assert not any(m == heavy or m.startswith(heavy + ".") for m in modules), heavy
+    assert report["events"] == []
+
+
+def test_client_repr_hides_the_token() -> None:
+    token = "secret-token-123"
+    with Client(access_token=token, api_base_url="https://api.test/v1") as client:
+        texts = [
+            repr(client),
+            str(client),
+            repr(client._sender),
+            repr(client.with_options(max_retries=0)),
+        ]
+        assert "access_token=<set>" in repr(client)
+        assert "https://api.test/v1" in repr(client)
+    for text in texts:
+        assert token not in text
+
+
+def test_client_repr_without_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WRIFTAI_ACCESS_TOKEN", raising=False)
+    with Client() as client:
+        assert "access_token=<missing>" in repr(client)
+
+
+def test_client_token_from_env_is_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WRIFTAI_ACCESS_TOKEN", "env-secret-999")
+    with Client() as client:
+        assert "env-secret-999" not in repr(client)
+        assert "access_token=<set>" in repr(client)
