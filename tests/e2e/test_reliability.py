@@ -1,0 +1,205 @@
+"""Errors, retries and faults, end to end: what a user sees when the network or server fails."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from predictkit import (
+    APIConnectionError,
+    AuthenticationError,
+    Client,
+    ConflictError,
+    CreateOutcomeUnknownError,
+    MissingTokenError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    WaitOptions,
+)
+from predictkit.testing import Fault, RateLimit, ReferenceServer
+
+from .conftest import Api, paths
+
+
+def _get_count(server: ReferenceServer) -> int:
+    return len(paths(server, "get_prediction"))
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault.status(503, retry_after=0),
+        Fault.status(500),
+        Fault.html(502),
+        Fault.drop(),
+        Fault.truncated(),
+    ],
+    ids=["503", "500", "html-502", "drop", "truncated"],
+)
+def test_get_is_retried_through_transient_failures(
+    api: Api, predictkit_server: ReferenceServer, fault: Fault
+) -> None:
+    created = api("create", {"input": {}}, model="demo/echo", wait=True)
+    predictkit_server.inject("get_prediction", fault, times=2)
+    assert api("get", created.id).status == "succeeded"
+    assert _get_count(predictkit_server) == 3
+
+
+def test_persistent_5xx_becomes_server_error_with_details(
+    api: Api, predictkit_server: ReferenceServer
+) -> None:
+    created = api("create", {"input": {}}, model="demo/echo")
+    predictkit_server.inject("get_prediction", Fault.html(502), times=10)
+    with pytest.raises(ServerError) as caught:
+        api("get", created.id)
+    err = caught.value
+    assert err.status_code == 502
+    assert err.prediction_id == created.id
+    assert err.body is not None and b"<html" in err.body.lower()
+    assert "non-JSON body" in str(err)
+    assert _get_count(predictkit_server) == 3  # 1 + max_retries
+    predictkit_server.clear_faults()
+
+
+def test_transient_failures_do_not_end_a_wait(api: Api, predictkit_server: ReferenceServer) -> None:
+    created = api("create", {"input": {"sleep": 0.3}}, model="demo/echo")
+    predictkit_server.inject("get_prediction", Fault.status(503), times=4)
+    predictkit_server.inject("stream_prediction", Fault.drop(), times=2)
+    final = api("wait", created.id, WaitOptions(poll_interval=0.05, timeout=20))
+    assert final.status == "succeeded"
+
+
+def test_a_4xx_ends_a_wait_and_names_the_prediction(
+    api: Api, predictkit_server: ReferenceServer
+) -> None:
+    created = api("create", {"input": {"sleep": 5}}, model="demo/echo")
+    predictkit_server.inject(
+        "get_prediction", Fault.status(404, detail="Prediction not found."), times=1
+    )
+    predictkit_server.inject(
+        "stream_prediction", Fault.status(404, detail="Prediction not found."), times=1
+    )
+    with pytest.raises(NotFoundError) as caught:
+        api("wait", created.id, WaitOptions(timeout=20))
+    assert caught.value.prediction_id == created.id
+    api("cancel", created.id)
+
+
+def test_create_is_never_duplicated_when_the_outcome_is_unknown(
+    api: Api, predictkit_server: ReferenceServer
+) -> None:
+    predictkit_server.inject("create_prediction", Fault.drop(after_handling=True))
+    with pytest.raises(CreateOutcomeUnknownError) as caught:
+        api("create", {"input": {"x": 1}}, model="demo/echo")
+    assert "list()" in str(caught.value)
+    assert predictkit_server.prediction_count() == 1
+    assert len(paths(predictkit_server, "create_prediction")) == 1
+
+
+def test_create_5xx_is_not_retried(api: Api, predictkit_server: ReferenceServer) -> None:
+    predictkit_server.inject("create_prediction", Fault.status(500))
+    with pytest.raises(CreateOutcomeUnknownError) as caught:
+        api("create", {"input": {}}, model="demo/echo")
+    assert caught.value.status_code == 500
+    assert len(paths(predictkit_server, "create_prediction")) == 1
+
+
+def test_create_is_retried_after_429(api: Api, predictkit_server: ReferenceServer) -> None:
+    predictkit_server.inject("create_prediction", Fault.status(429, retry_after=0))
+    p = api("create", {"input": {}}, model="demo/echo")
+    assert p.status == "pending"
+    assert predictkit_server.prediction_count() == 1
+    assert len(paths(predictkit_server, "create_prediction")) == 2
+
+
+def test_a_short_rate_limit_wait_is_honoured() -> None:
+    with (
+        ReferenceServer(rate_limit=RateLimit(requests=2, per_seconds=1)) as server,
+        Client(access_token=server.token, api_base_url=server.url) as client,
+    ):
+        for _ in range(3):
+            client.predictions.list()
+    statuses = [r.status_code for r in server.requests]
+    assert statuses.count(429) >= 1 and statuses[-1] == 200
+
+
+def test_a_long_rate_limit_wait_is_reported_at_once() -> None:
+    with (
+        ReferenceServer(rate_limit=RateLimit(requests=1, per_seconds=600)) as server,
+        Client(access_token=server.token, api_base_url=server.url) as client,
+    ):
+        client.predictions.list()
+        with pytest.raises(RateLimitError) as caught:
+            client.predictions.list()
+    err = caught.value
+    assert err.status_code == 429
+    # Longer than a retry may sleep (60 s): raised at once, saying how long to wait.
+    assert err.retry_after is not None and 60 < err.retry_after <= 600
+    assert "Retry after" in str(err)
+    assert [r.status_code for r in server.requests] == [200, 429]
+
+
+def test_unreachable_server_is_a_connection_error() -> None:
+    with ReferenceServer() as server:
+        url, token = server.url, server.token
+    with (
+        Client(access_token=token, api_base_url=url, max_retries=1) as client,
+        pytest.raises(APIConnectionError) as caught,
+    ):
+        client.predictions.create({"input": {}}, model="demo/echo")
+    # Nothing reached a server, so this is not "outcome unknown": safe to retry.
+    assert not isinstance(caught.value, CreateOutcomeUnknownError)
+    assert "Check the network" in str(caught.value)
+
+
+def test_wrong_token_is_authentication_error_without_the_token(
+    predictkit_server: ReferenceServer,
+) -> None:
+    secret = "pk-wrong-token-do-not-print"
+    with (
+        Client(access_token=secret, api_base_url=predictkit_server.url) as client,
+        pytest.raises(AuthenticationError) as caught,
+    ):
+        client.predictions.list()
+    err = caught.value
+    assert err.status_code == 401 and err.request_id and err.body
+    assert "WRIFTAI_ACCESS_TOKEN" in str(err)
+    assert secret not in str(err) and secret not in repr(err) and secret not in repr(client)
+
+
+def test_missing_token_fails_at_the_first_call_without_sending(
+    predictkit_server: ReferenceServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WRIFTAI_ACCESS_TOKEN", raising=False)
+    with (
+        Client(api_base_url=predictkit_server.url) as client,
+        pytest.raises(MissingTokenError, match="WRIFTAI_ACCESS_TOKEN"),
+    ):
+        client.predictions.get("00000000-0000-4000-8000-000000000000")
+    assert predictkit_server.requests == []
+
+
+def test_cancel_semantics(api: Api) -> None:
+    created = api("create", {"input": {"sleep": 30}}, model="demo/echo")
+    assert api("cancel", created.id) is None
+    assert api("cancel", created.id) is None  # idempotent
+    assert api("wait", created.id, WaitOptions(timeout=10)).status == "cancelled"
+    with pytest.raises(ConflictError) as caught:
+        api("cancel", created.id)
+    assert caught.value.status_code == 409
+    assert caught.value.prediction_id == created.id
+
+
+def test_logging_says_what_happened_and_never_the_token(
+    api: Api, predictkit_server: ReferenceServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="predictkit")
+    created = api("create", {"input": {}}, model="demo/echo", wait=True)
+    predictkit_server.inject("get_prediction", Fault.status(503, retry_after=0))
+    api("get", created.id)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert f"GET /v1/predictions/{created.id} -> 200" in text
+    assert "POST /v1/predictions -> 201" in text
+    assert "retrying GET" in text and "after 503" in text
+    assert predictkit_server.token not in text
