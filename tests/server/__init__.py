@@ -1,0 +1,1 @@
+"""Tests of predictkit.testing, the local reference server."""

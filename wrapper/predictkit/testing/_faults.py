@@ -1,0 +1,92 @@
+"""Faults a test injects into the reference server, and the queue that hands them out.
+
+A fault replaces or disturbs the server's answer to the next requests of one operation, so a
+client's handling of errors, proxies, broken connections and slow answers can be tested over a
+real socket. Faults are configured only from Python (`ReferenceServer.inject`), never over HTTP.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass
+from typing import Literal
+
+FaultKind = Literal["status", "html", "drop", "delay", "truncated", "cut_stream"]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One way to misbehave; build it with the class methods, e.g. ``Fault.status(503)``."""
+
+    kind: FaultKind
+    status_code: int = 200
+    retry_after: float | None = None
+    detail: str = ""
+    seconds: float = 0.0
+    after_handling: bool = False
+    after_events: int = 0
+
+    @classmethod
+    def status(
+        cls, code: int, *, retry_after: float | None = None, detail: str = "Injected fault."
+    ) -> Fault:
+        """Answer ``code`` with ``{"detail": detail}``, plus ``Retry-After`` when given."""
+        if not 100 <= code <= 599:
+            raise ValueError(f"Not an HTTP status code: {code}")
+        return cls("status", status_code=code, retry_after=retry_after, detail=detail)
+
+    @classmethod
+    def html(cls, code: int = 502) -> Fault:
+        """Answer ``code`` with a text/html page, as a proxy in front of the API would."""
+        if not 100 <= code <= 599:
+            raise ValueError(f"Not an HTTP status code: {code}")
+        return cls("html", status_code=code)
+
+    @classmethod
+    def drop(cls, *, after_handling: bool = False) -> Fault:
+        """Close the connection without a response; ``after_handling`` first does the work."""
+        return cls("drop", after_handling=after_handling)
+
+    @classmethod
+    def delay(cls, seconds: float) -> Fault:
+        """Wait ``seconds``, then handle the request normally."""
+        if seconds < 0:
+            raise ValueError("seconds must be >= 0")
+        return cls("delay", seconds=seconds)
+
+    @classmethod
+    def truncated(cls) -> Fault:
+        """Handle normally, then send the status, headers and only half of the body, and close."""
+        return cls("truncated")
+
+    @classmethod
+    def cut_stream(cls, after_events: int) -> Fault:
+        """On an event stream, send ``after_events`` events, then close the connection abruptly."""
+        if after_events < 0:
+            raise ValueError("after_events must be >= 0")
+        return cls("cut_stream", after_events=after_events)
+
+
+class FaultQueue:
+    """Injected faults per operation id, first in first out; shared by test and server threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: dict[str, deque[Fault]] = {}
+
+    def add(self, operation_id: str, fault: Fault, times: int) -> None:
+        if times < 1:
+            raise ValueError("times must be >= 1")
+        with self._lock:
+            self._queues.setdefault(operation_id, deque()).extend([fault] * times)
+
+    def take(self, operation_id: str) -> Fault | None:
+        """The fault for this request to ``operation_id``, or None; each fault serves once."""
+        with self._lock:
+            queue = self._queues.get(operation_id)
+            return queue.popleft() if queue else None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queues.clear()
