@@ -26,12 +26,20 @@ def generate_into(root: Path, dest: Path) -> None:
     out = dest / PACKAGE
     subprocess.run(
         [
-            sys.executable, "-m", "openapi_python_client", "generate",
-            "--path", str(root / "openapi.yaml"),
-            "--meta", "none",
-            "--output-path", str(out),
-            "--config", str(root / "generator-config.yml"),
-            "--custom-template-path", str(root / "generator-templates"),
+            sys.executable,
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--path",
+            str(root / "openapi.yaml"),
+            "--meta",
+            "none",
+            "--output-path",
+            str(out),
+            "--config",
+            str(root / "generator-config.yml"),
+            "--custom-template-path",
+            str(root / "generator-templates"),
             "--overwrite",
             "--fail-on-warning",
         ],
@@ -46,6 +54,7 @@ def generate_into(root: Path, dest: Path) -> None:
 
 def tree_diff(expected: Path, actual: Path) -> str:
     """Unified diff between two trees of text files (empty when they are the same)."""
+
     def files(base: Path) -> dict[str, Path]:
         return {
             p.relative_to(base).as_posix(): p
@@ -59,9 +68,7 @@ def tree_diff(expected: Path, actual: Path) -> str:
         a = left[name].read_text().splitlines(keepends=True) if name in left else []
         b = right[name].read_text().splitlines(keepends=True) if name in right else []
         if a != b:
-            chunks.extend(
-                difflib.unified_diff(a, b, f"committed/{name}", f"regenerated/{name}")
-            )
+            chunks.extend(difflib.unified_diff(a, b, f"committed/{name}", f"regenerated/{name}"))
     return "".join(chunks)
 
 
