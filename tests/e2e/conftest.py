@@ -8,7 +8,7 @@ using it runs in both modes.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable, Awaitable, Iterator
+from collections.abc import AsyncIterable, Awaitable
 from typing import Any
 
 import pytest
@@ -17,9 +17,9 @@ from predictkit.testing import ReferenceServer
 
 
 @pytest.fixture
-def client(predictkit_server: ReferenceServer) -> Iterator[Client]:
-    with Client(access_token=predictkit_server.token, api_base_url=predictkit_server.url) as c:
-        yield c
+def client(predictkit_client: Client) -> Client:
+    """The plugin's client (bound to predictkit_server), under a short name."""
+    return predictkit_client
 
 
 async def _collect(items: AsyncIterable[Any]) -> list[Any]:

@@ -493,7 +493,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         "time",
         SimpleNamespace(sleep=recorded.append, perf_counter=lambda: 0.0, time=lambda: NOW),
     )
-    monkeypatch.setattr(_http, "asyncio", SimpleNamespace(sleep=fake_async_sleep))
+    monkeypatch.setattr("predictkit._aio.sleep", fake_async_sleep)
     return recorded
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
-from predictkit import StreamError, streaming
+from predictkit import StreamError
 from predictkit._http import Call
 from predictkit.streaming import (
     DEFAULT_IDLE,
@@ -330,7 +329,7 @@ async def test_async_prediction_stream_resumes(monkeypatch: pytest.MonkeyPatch) 
         sleeps.append(seconds)
 
     # Replace the module's asyncio reference only: the event loop keeps the real asyncio.
-    monkeypatch.setattr(streaming, "asyncio", SimpleNamespace(sleep=fake_sleep))
+    monkeypatch.setattr("predictkit._aio.sleep", fake_sleep)
     bodies: Iterator[bytes] = iter(
         [sse(("1", "output", "1")), sse(("1", "output", "1"), ("2", "error", '{"m": 1}'))]
     )

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 import weakref
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 import httpx
 
+from predictkit import _aio
 from predictkit._http import Call, RetryPolicy, Sender
 from predictkit._version import __version__
 from predictkit.resources.predictions import Predictions
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "Client"]
 
@@ -69,7 +72,7 @@ class _Pool:
             raise RuntimeError("This predictkit Client is closed; create a new one.")
         if self._async_given is not None:
             return self._async_given
-        loop = asyncio.get_running_loop()
+        loop = _aio.running_loop()
         with self._lock:
             client = self._by_loop.get(loop)
             if client is None or client.is_closed:
@@ -84,7 +87,7 @@ class _Pool:
 
     async def aclose(self) -> None:
         self.close()
-        loop = asyncio.get_running_loop()
+        loop = _aio.running_loop()
         with self._lock:
             client = self._by_loop.pop(loop, None)
         if client is not None:

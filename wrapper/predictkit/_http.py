@@ -12,7 +12,6 @@ Backoff is exponential with jitter and honours Retry-After / x-ratelimit-reset u
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import enum
 import json
@@ -25,6 +24,7 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
+from predictkit import _aio
 from predictkit._errors import (
     APIConnectionError,
     APIError,
@@ -393,7 +393,7 @@ class Sender:
                 await outcome.aclose()
             except httpx.TransportError as exc:
                 outcome = exc
-            await asyncio.sleep(self._decide(call, request, outcome, attempt, started))
+            await _aio.sleep(self._decide(call, request, outcome, attempt, started))
             attempt += 1
 
 

@@ -9,7 +9,6 @@ later with ``stream(prediction_id, after_id=...)``. Closing the iterator closes 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
@@ -23,6 +22,7 @@ from predictkit_api.models.prediction_stream_event import PredictionStreamEvent
 from predictkit_api.models.prediction_stream_event_type import check_prediction_stream_event_type
 from predictkit_api.types import UNSET
 
+from predictkit import _aio
 from predictkit._errors import APIConnectionError, APIStatusError, StreamError
 from predictkit._http import Call, error_from_exception
 
@@ -250,7 +250,7 @@ class AsyncPredictionStream:
                 cause = _mid_stream_error(exc, response, call)
             finally:
                 await response.aclose()
-            await asyncio.sleep(state.on_disconnect(cause))
+            await _aio.sleep(state.on_disconnect(cause))
 
     def __aiter__(self) -> Self:
         return self

@@ -12,7 +12,6 @@ openapi.yaml, but would split one call into two URL shapes).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import math
@@ -37,6 +36,7 @@ from predictkit_api.models.prediction_list import PredictionList
 from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, PredictionStatus
 from predictkit_api.types import UNSET
 
+from predictkit import _aio
 from predictkit._errors import (
     APIConnectionError,
     ConflictError,
@@ -353,7 +353,7 @@ class Predictions:
             if isinstance(step, Listen):
                 return await self._async_listen(prediction_id, step)
             if isinstance(step, Sleep):
-                await asyncio.sleep(step.seconds)
+                await _aio.sleep(step.seconds)
             elif isinstance(step, Notify) and opts.on_poll is not None:
                 outcome = opts.on_poll(step.prediction)
                 if outcome is not None:
