@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from predictkit import Client, ModelRef, Status, UnsafeDownloadError
-from predictkit._http import Call, Retry
+from predictkit._http import Retry
 from predictkit.resources.predictions import (
     _download_target,
     _list_args,
@@ -22,19 +22,10 @@ from predictkit.resources.predictions import (
     list_call,
 )
 
+from ._calls import to_request
+
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 TOKEN = "tok_builder_secret_42"
-
-
-def to_request(call: Call) -> httpx.Request:
-    kwargs = dict(call.kwargs)
-    return httpx.Request(
-        kwargs.pop("method"),
-        "https://api.test/v1" + kwargs.pop("url"),
-        params=kwargs.pop("params", None),
-        headers=kwargs.pop("headers", None),
-        json=kwargs.pop("json", None),
-    )
 
 
 # --- create_call ---------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from predictkit.streaming import (
 )
 from predictkit_api.models.prediction_stream_event_type import PredictionStreamEventType
 
+from ._calls import to_request
+
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 
 
@@ -209,16 +211,6 @@ def test_resume_call_uses_last_event_id() -> None:
 
 
 # --- stream_call -------------------------------------------------------------------------------
-
-
-def to_request(call: Call) -> httpx.Request:
-    kwargs = dict(call.kwargs)
-    return httpx.Request(
-        kwargs.pop("method"),
-        "https://api.test/v1" + kwargs.pop("url"),
-        params=kwargs.pop("params", None),
-        headers=kwargs.pop("headers", None),
-    )
 
 
 def test_stream_call_builds_the_resume_request() -> None:

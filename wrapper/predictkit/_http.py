@@ -86,31 +86,30 @@ def parse_body(response: httpx.Response, build: Callable[[Any], T]) -> T:
     Invalid JSON, a missing key or a malformed value becomes ResponseParseError with the raw
     body, never a JSONDecodeError or KeyError from deep inside the generated code.
     """
-    request = response.request
     try:
         data = json.loads(response.content)
     except (ValueError, RecursionError):
-        raise ResponseParseError(
-            f"{request.method} {request.url.path} returned {response.status_code} with a body "
-            f"that is not JSON ({_describe_body(response)})",
-            method=request.method,
-            url=str(request.url),
-            status_code=response.status_code,
-            request_id=response.headers.get("x-request-id"),
-            body=response.content,
+        raise _unreadable(
+            response, f"with a body that is not JSON ({_describe_body(response)})"
         ) from None
     try:
         return build(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        raise ResponseParseError(
-            f"{request.method} {request.url.path} returned JSON this client cannot read "
-            f"({type(exc).__name__}: {exc}); the raw body is on .body",
-            method=request.method,
-            url=str(request.url),
-            status_code=response.status_code,
-            request_id=response.headers.get("x-request-id"),
-            body=response.content,
-        ) from exc
+        problem = f"with JSON this client cannot read ({type(exc).__name__}: {exc})"
+        raise _unreadable(response, problem) from exc
+
+
+def _unreadable(response: httpx.Response, problem: str) -> ResponseParseError:
+    request = response.request
+    return ResponseParseError(
+        f"{request.method} {request.url.path} returned {response.status_code} {problem}; "
+        "the raw body is on .body",
+        method=request.method,
+        url=str(request.url),
+        status_code=response.status_code,
+        request_id=response.headers.get("x-request-id"),
+        body=response.content,
+    )
 
 
 def _describe_body(response: httpx.Response) -> str:

@@ -42,6 +42,14 @@ def check_limit(limit: object) -> None:
         raise ValueError(f"limit must be a whole number >= 0 or None, not {limit!r}.")
 
 
+def _take(items: list[T], left: int | None) -> tuple[list[T], int | None]:
+    """The items iteration may still yield from a page, and the limit left after them."""
+    if left is None:
+        return items, None
+    taken = items[:left]
+    return taken, left - len(taken)
+
+
 def _check_progress(page: _PageBase[Any], following: _PageBase[Any] | None) -> None:
     """A server that hands back the same cursor would make iteration endless: stop it."""
     if (
@@ -100,13 +108,9 @@ class Page(_PageBase[T]):
     def __iter__(self) -> Iterator[T]:
         left = self.limit
         for page in self.by_page():
-            for item in page.items:
-                if left is not None and left <= 0:
-                    return
-                yield item
-                if left is not None:
-                    left -= 1
-            if left is not None and left <= 0:
+            items, left = _take(page.items, left)
+            yield from items
+            if left == 0:
                 return
 
 
@@ -138,13 +142,10 @@ class AsyncPage(_PageBase[T]):
     async def __aiter__(self) -> AsyncIterator[T]:
         left = self.limit
         async for page in self.by_page():
-            for item in page.items:
-                if left is not None and left <= 0:
-                    return
+            items, left = _take(page.items, left)
+            for item in items:
                 yield item
-                if left is not None:
-                    left -= 1
-            if left is not None and left <= 0:
+            if left == 0:
                 return
 
 
