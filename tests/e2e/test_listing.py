@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 
 import pytest
-from predictkit import Client
+from predictkit import Client, Page, Prediction
 from predictkit.testing import ReferenceServer
 
 from .conftest import Api, paths
@@ -92,3 +94,16 @@ def test_bad_pagination_options_are_rejected_before_sending(
 def test_unknown_status_filter_is_rejected(api: Api) -> None:
     with pytest.raises(ValueError, match="queued"):
         api("list", statuses=["queued"])
+
+
+def test_paging_holds_one_page_at_a_time(client: Client) -> None:
+    for i in range(30):
+        client.predictions.create({"input": {"i": i}}, model="demo/echo")
+    first = client.predictions.list({"page_size": 5})
+    pages: list[weakref.ref[Page[Prediction]]] = []
+    for page in first.by_page():
+        pages.append(weakref.ref(page))
+        gc.collect()
+        # Only `first` (held above) and the current page may be alive: nothing accumulates.
+        assert [ref for ref in pages[1:-1] if ref() is not None] == []
+    assert len(pages) == 6

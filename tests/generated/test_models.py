@@ -24,6 +24,7 @@ from typing import Any, Protocol, cast
 
 import httpx
 import pytest
+import yaml
 from predictkit_api.api.model_versions import create_model_version_prediction
 from predictkit_api.api.models import (
     create_model_prediction,
@@ -83,8 +84,6 @@ Parser = Callable[[Mapping[str, Any]], JSONModel]
 
 
 def load_spec() -> dict[str, Any]:
-    # PyYAML ships no type stubs (types-PyYAML is not a dev dependency): import it untyped.
-    yaml = importlib.import_module("yaml")
     spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
     assert isinstance(spec, dict)
     return spec
