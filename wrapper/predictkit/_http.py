@@ -222,7 +222,7 @@ def _validation_details(detail: Any) -> list[ValidationErrorDetail]:
     return details
 
 
-def error_from_exception(exc: httpx.TransportError, request: httpx.Request, call: Call) -> APIError:
+def error_from_exception(exc: httpx.RequestError, request: httpx.Request, call: Call) -> APIError:
     """The typed error for a transport failure."""
     common: dict[str, Any] = {
         "method": request.method,
@@ -237,6 +237,10 @@ def error_from_exception(exc: httpx.TransportError, request: httpx.Request, call
             "running it twice: check client.predictions.list() (newest first) before retrying.",
             **common,
         )
+    if isinstance(exc, httpx.DecodingError):
+        return ResponseParseError(
+            f"{where}: the response body could not be decoded ({exc}).", **common
+        )
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
             f"{where} timed out ({type(exc).__name__}). Raise Client(timeout=...) if the server "
@@ -250,7 +254,7 @@ def error_from_exception(exc: httpx.TransportError, request: httpx.Request, call
     )
 
 
-def _not_sent(exc: httpx.TransportError) -> bool:
+def _not_sent(exc: httpx.RequestError) -> bool:
     """True when the request cannot have reached the server."""
     return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
@@ -285,14 +289,20 @@ class RetryPolicy:
         return asked if asked <= MAX_RETRY_AFTER else None
 
     def delay_after_exception(
-        self, exc: httpx.TransportError, attempt: int, retry: Retry
+        self, exc: httpx.RequestError, attempt: int, retry: Retry
     ) -> float | None:
         if attempt >= self.max_retries or retry is Retry.NEVER:
             return None
         if retry is Retry.CREATE and not _not_sent(exc):
             return None
-        if isinstance(exc, httpx.UnsupportedProtocol | httpx.ProxyError | httpx.LocalProtocolError):
-            return None
+        if isinstance(
+            exc,
+            httpx.UnsupportedProtocol
+            | httpx.ProxyError
+            | httpx.LocalProtocolError
+            | httpx.TooManyRedirects,
+        ):
+            return None  # repeating the same request cannot help
         return self.backoff(attempt)
 
 
@@ -325,7 +335,7 @@ class Sender:
         self,
         call: Call,
         request: httpx.Request,
-        outcome: httpx.Response | httpx.TransportError,
+        outcome: httpx.Response | httpx.RequestError,
         attempt: int,
         started: float,
     ) -> float:
@@ -362,14 +372,14 @@ class Sender:
         attempt = 0
         while True:
             started = time.perf_counter()
-            outcome: httpx.Response | httpx.TransportError
+            outcome: httpx.Response | httpx.RequestError
             try:
                 outcome = http.send(request, stream=stream)
                 if outcome.is_success:
                     _log_success(request, outcome, started)
                     return outcome
                 _read_and_close(outcome)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 outcome = exc
             time.sleep(self._decide(call, request, outcome, attempt, started))
             attempt += 1
@@ -382,7 +392,7 @@ class Sender:
         attempt = 0
         while True:
             started = time.perf_counter()
-            outcome: httpx.Response | httpx.TransportError
+            outcome: httpx.Response | httpx.RequestError
             try:
                 outcome = await http.send(request, stream=stream)
                 if outcome.is_success:
@@ -390,7 +400,7 @@ class Sender:
                     return outcome
                 await outcome.aread()
                 await outcome.aclose()
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 outcome = exc
             await _aio.sleep(self._decide(call, request, outcome, attempt, started))
             attempt += 1

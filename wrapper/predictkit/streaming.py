@@ -144,7 +144,7 @@ class _Resume:
 
 
 def _mid_stream_error(
-    exc: httpx.TransportError, response: httpx.Response, call: Call
+    exc: httpx.RequestError, response: httpx.Response, call: Call
 ) -> APIConnectionError:
     err = error_from_exception(exc, response.request, call)
     return err if isinstance(err, APIConnectionError) else APIConnectionError(str(err))
@@ -184,7 +184,7 @@ class PredictionStream:
                         yield event
                         if event.event in TERMINAL_EVENTS:
                             return
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 cause = _mid_stream_error(exc, response, call)
             finally:
                 response.close()
@@ -246,7 +246,7 @@ class AsyncPredictionStream:
                         yield event
                         if event.event in TERMINAL_EVENTS:
                             return
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 cause = _mid_stream_error(exc, response, call)
             finally:
                 await response.aclose()

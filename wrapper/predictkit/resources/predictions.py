@@ -376,7 +376,7 @@ class Predictions:
                     break
         except httpx.ReadTimeout:
             pass  # quiet for the whole idle gap or the wait's budget: the policy looks again
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise error_from_exception(exc, response.request, call) from exc
         finally:
             response.close()
@@ -392,7 +392,7 @@ class Predictions:
                     break
         except httpx.ReadTimeout:
             pass
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise error_from_exception(exc, response.request, call) from exc
         finally:
             await response.aclose()
@@ -518,7 +518,7 @@ class Predictions:
                     raise error_from_response(response)
                 with _sink(destination) as sink:
                     return sum(sink.write(chunk) for chunk in response.iter_bytes(_CHUNK))
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise _download_error(exc, target) from exc
 
     async def async_download_output(
@@ -535,7 +535,7 @@ class Predictions:
                     raise error_from_response(response)
                 with _sink(destination) as sink:
                     return sum([sink.write(chunk) async for chunk in response.aiter_bytes(_CHUNK)])
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise _download_error(exc, target) from exc
 
 
@@ -694,11 +694,9 @@ def _sink(destination: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]
         raise
 
 
-def _download_error(exc: httpx.TransportError, url: httpx.URL) -> APIConnectionError:
+def _download_error(exc: httpx.RequestError, url: httpx.URL) -> APIConnectionError:
     # The query of a signed URL is a credential: keep it out of messages and attributes.
     where = url.copy_with(query=None)
     return APIConnectionError(
-        f"Downloading {where} failed ({type(exc).__name__}); try again.",
-        method="GET",
-        url=str(where),
+        f"Downloading {where} failed ({type(exc).__name__}: {exc}).", method="GET", url=str(where)
     )
