@@ -135,3 +135,13 @@ def test_wait_without_a_stream_polls(api: Api, predictkit_server: ReferenceServe
     assert api("wait", created.id).status == "succeeded"
     assert paths(predictkit_server, "stream_prediction") == []
     assert 2 <= len(paths(predictkit_server, "get_prediction")) <= 10
+
+
+def test_output_iterator_falls_back_when_the_stream_is_gone(
+    client: Client, predictkit_server: ReferenceServer
+) -> None:
+    p = client.predictions.create({"input": {"stream": ["a", "b"]}}, model="demo/echo")
+    assert p.stream is True
+    predictkit_server.inject("stream_prediction", Fault.status(404, detail="Stream expired."))
+    assert list(p.output_iterator()) == ["a", "b"]  # the final output's items, once each
+    assert p.status == "succeeded"

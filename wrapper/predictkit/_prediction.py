@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, Self
 import attrs
 from predictkit_api.models.prediction_with_details import PredictionWithDetails
 
-from predictkit._errors import PredictionFailedError
+from predictkit._errors import APIStatusError, PredictionFailedError
 from predictkit._types import Status
+from predictkit.streaming import is_stream_unavailable
 
 if TYPE_CHECKING:
     from predictkit._client import Client
@@ -84,26 +85,36 @@ class PredictionWithIO(PredictionWithDetails):
         """Each output chunk as it is produced (from the event stream when the prediction has
         one; otherwise the items of the final output). Raises PredictionFailedError if the
         prediction does not succeed."""
+        streamed = False
         if self.stream is True:
-            with self.stream_events() as events:
-                for event in events:
-                    if event.event == "output":
-                        yield event.data
-            self._refresh_from(self._bound().predictions._wait(self.id, None, None))
-        else:
-            self.wait()
-        yield from self._final_output(streamed=self.stream is True)
+            try:
+                with self.stream_events() as events:
+                    for event in events:
+                        if event.event == "output":
+                            streamed = True
+                            yield event.data
+                streamed = True
+            except APIStatusError as exc:
+                if streamed or not is_stream_unavailable(exc):
+                    raise  # never fall back once chunks went out: they would repeat
+        self._refresh_from(self._bound().predictions._wait(self.id, None, None))
+        yield from self._final_output(streamed=streamed)
 
     async def async_output_iterator(self) -> AsyncIterator[Any]:
+        streamed = False
         if self.stream is True:
-            async with self.async_stream_events() as events:
-                async for event in events:
-                    if event.event == "output":
-                        yield event.data
-            self._refresh_from(await self._bound().predictions._async_wait(self.id, None, None))
-        else:
-            await self.async_wait()
-        for item in self._final_output(streamed=self.stream is True):
+            try:
+                async with self.async_stream_events() as events:
+                    async for event in events:
+                        if event.event == "output":
+                            streamed = True
+                            yield event.data
+                streamed = True
+            except APIStatusError as exc:
+                if streamed or not is_stream_unavailable(exc):
+                    raise
+        self._refresh_from(await self._bound().predictions._async_wait(self.id, None, None))
+        for item in self._final_output(streamed=streamed):
             yield item
 
     def _final_output(self, *, streamed: bool) -> Iterator[Any]:
