@@ -16,6 +16,7 @@ from predictkit import (
     RateLimitError,
     ServerError,
     WaitOptions,
+    WaitTimeoutError,
 )
 from predictkit.testing import Fault, RateLimit, ReferenceServer
 
@@ -206,3 +207,19 @@ def test_logging_says_what_happened_and_never_the_token(
     assert "POST /v1/predictions -> 201" in text
     assert "retrying GET" in text and "after 503" in text
     assert predictkit_server.token not in text
+
+
+def test_a_hung_server_cannot_stretch_a_wait_past_its_deadline(
+    client: Client, predictkit_server: ReferenceServer
+) -> None:
+    p = client.predictions.create(
+        {"input": {"sleep": 0.3, "stream_available": False}}, model="demo/echo"
+    )
+    predictkit_server.inject("get_prediction", Fault.delay(3.0), times=10)
+    # Each GET would answer (with the prediction succeeded) only after 3 s; the 0.5 s deadline
+    # cuts every attempt short, so the wait ends in WaitTimeoutError with the last state seen.
+    with pytest.raises(WaitTimeoutError) as caught:
+        p.wait(WaitOptions(timeout=0.5))
+    assert caught.value.prediction.status == "pending"
+    assert caught.value.prediction_id == p.id
+    predictkit_server.clear_faults()

@@ -233,14 +233,24 @@ def test_stream_call_without_after_id_omits_it() -> None:
     assert request.headers["Prefer"] == "wait=2.5"
 
 
-def test_stream_call_read_budget_caps_the_read_timeout() -> None:
-    assert stream_call(PID, None, 30.0, read_budget=3.0).timeout == httpx.Timeout(3.0, connect=10.0)
-    budget_gone = stream_call(PID, None, 30.0, read_budget=0.0).timeout
-    assert budget_gone is not None
-    assert budget_gone.read == 0.001
-    roomy = stream_call(PID, None, 1.0, read_budget=100.0).timeout
-    assert roomy is not None
-    assert roomy.read == 6.0
+def test_stream_call_deadline_caps_every_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("predictkit._http.time.monotonic", lambda: 100.0)
+    default = httpx.Timeout(30.0)
+    near = stream_call(PID, None, 30.0, deadline=103.0)
+    assert near.attempt_timeout(default) == httpx.Timeout(3.0)
+    gone = stream_call(PID, None, 30.0, deadline=90.0).attempt_timeout(default)
+    assert (gone.connect, gone.read) == (0.001, 0.001)
+    roomy = stream_call(PID, None, 1.0, deadline=1000.0).attempt_timeout(default)
+    assert (roomy.connect, roomy.read) == (10.0, 6.0)  # idle gap + 5 s margin
+    assert stream_call(PID, None, 1.0).attempt_timeout(default) == httpx.Timeout(6.0, connect=10.0)
+
+
+def test_a_deadline_forbids_retry_sleeps_past_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("predictkit._http.time.monotonic", lambda: 100.0)
+    call = stream_call(PID, None, 1.0, deadline=101.0)
+    assert call.leaves_time_for(0.5)
+    assert not call.leaves_time_for(1.5)
+    assert stream_call(PID, None, 1.0).leaves_time_for(10**6)
 
 
 def test_stream_call_quotes_the_id() -> None:

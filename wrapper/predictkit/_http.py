@@ -68,6 +68,28 @@ class Call:
     retry: Retry = Retry.IDEMPOTENT
     timeout: httpx.Timeout | None = None
     prediction_id: str | None = None
+    deadline: float | None = None
+    """A time.monotonic() instant no attempt or retry may run past (a wait's deadline)."""
+
+    def attempt_timeout(self, default: httpx.Timeout) -> httpx.Timeout:
+        """The timeout for the next attempt: the call's own, cut to what the deadline leaves."""
+        timeout = self.timeout or default
+        if self.deadline is None:
+            return timeout
+        left = max(0.001, self.deadline - time.monotonic())
+
+        def cut(value: float | None) -> float:
+            return left if value is None else min(value, left)
+
+        return httpx.Timeout(
+            connect=cut(timeout.connect),
+            read=cut(timeout.read),
+            write=cut(timeout.write),
+            pool=cut(timeout.pool),
+        )
+
+    def leaves_time_for(self, delay: float) -> bool:
+        return self.deadline is None or time.monotonic() + delay < self.deadline
 
 
 def json_or_none(body: bytes | None) -> Any:
@@ -325,10 +347,7 @@ class Sender:
         headers = {**self.headers, **kwargs.pop("headers", {})}
         headers["Authorization"] = f"Bearer {self.token}"
         return http.build_request(
-            url=self.base_url + kwargs.pop("url"),
-            headers=headers,
-            timeout=call.timeout or self.timeout,
-            **kwargs,
+            url=self.base_url + kwargs.pop("url"), headers=headers, timeout=self.timeout, **kwargs
         )
 
     def _decide(
@@ -345,7 +364,7 @@ class Sender:
         if isinstance(outcome, httpx.Response):
             log.debug("%s -> %s (%.1f ms)", where, outcome.status_code, elapsed)
             delay = self.policy.delay_after_status(outcome, attempt, call.retry)
-            if delay is None:
+            if delay is None or not call.leaves_time_for(delay):
                 if call.retry is Retry.CREATE and outcome.status_code >= 500:
                     raise _unknown_after_status(outcome, call)
                 raise error_from_response(outcome, prediction_id=call.prediction_id)
@@ -353,7 +372,7 @@ class Sender:
         else:
             log.debug("%s -> %s (%.1f ms)", where, type(outcome).__name__, elapsed)
             delay = self.policy.delay_after_exception(outcome, attempt, call.retry)
-            if delay is None:
+            if delay is None or not call.leaves_time_for(delay):
                 raise error_from_exception(outcome, request, call) from outcome
             what = type(outcome).__name__
         log.info(
@@ -372,6 +391,7 @@ class Sender:
         attempt = 0
         while True:
             started = time.perf_counter()
+            request.extensions["timeout"] = call.attempt_timeout(self.timeout).as_dict()
             outcome: httpx.Response | httpx.RequestError
             try:
                 outcome = http.send(request, stream=stream)
@@ -392,6 +412,7 @@ class Sender:
         attempt = 0
         while True:
             started = time.perf_counter()
+            request.extensions["timeout"] = call.attempt_timeout(self.timeout).as_dict()
             outcome: httpx.Response | httpx.RequestError
             try:
                 outcome = await http.send(request, stream=stream)

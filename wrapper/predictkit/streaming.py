@@ -87,21 +87,18 @@ class SSEDecoder:
 
 
 def stream_call(
-    prediction_id: str, after_id: str | None, idle: float, read_budget: float | None = None
+    prediction_id: str, after_id: str | None, idle: float, deadline: float | None = None
 ) -> Call:
-    """The request that opens (or resumes) a prediction's event stream."""
+    """The request that opens (or resumes) a prediction's event stream; reads time out after
+    the idle gap plus a margin, or at ``deadline`` (time.monotonic()) if that comes first."""
     kwargs = stream_prediction._get_kwargs(
         prediction_id,
         after_id=after_id if after_id is not None else UNSET,
         prefer=f"wait={idle:g}",
     )
     kwargs.setdefault("headers", {})["Accept"] = "text/event-stream"
-    read = (
-        idle + _READ_MARGIN
-        if read_budget is None
-        else max(0.001, min(idle + _READ_MARGIN, read_budget))
-    )
-    return Call(kwargs, timeout=httpx.Timeout(read, connect=10.0), prediction_id=prediction_id)
+    timeout = httpx.Timeout(idle + _READ_MARGIN, connect=10.0)
+    return Call(kwargs, timeout=timeout, prediction_id=prediction_id, deadline=deadline)
 
 
 @attrs.define

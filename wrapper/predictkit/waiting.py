@@ -48,6 +48,8 @@ MAX_FAILED_ROUNDS = 10
 """Transient failures in a row (each after the transport's own retries) that end a wait."""
 MAX_LISTEN_FAILURES = 3
 """Failed or empty stream connections in a row before a wait falls back to polling."""
+FETCH_GRACE = 0.5
+"""Seconds a fetch may run past a wait's deadline (the most a wait overruns its timeout)."""
 TRANSIENT = (APIConnectionError, ServerError, RateLimitError)
 
 
@@ -100,7 +102,9 @@ DEFAULT_ASYNC_WAIT_OPTIONS = AsyncWaitOptions()
 # Steps the policy asks its driver to perform. Each names the value sent back.
 @attrs.frozen
 class Fetch:
-    """GET the prediction -> the prediction."""
+    """GET the prediction within ``budget`` seconds (retries included) -> the prediction."""
+
+    budget: float | None = None
 
 
 @attrs.frozen
@@ -179,7 +183,7 @@ def wait_policy(
     begin = clock() if started is None else started
     deadline = None if options.timeout is None else begin + options.timeout
     state = _WaitState(listening=use_stream)
-    current = first if first is not None else (yield from _fetch(state))
+    current = first if first is not None else (yield from _fetch(state, _budget(deadline, clock)))
     seen_status: str | None = None
     while True:
         if current is not None:
@@ -195,13 +199,19 @@ def wait_policy(
             yield from _listen(state, remaining, clock)
         else:
             yield Sleep(state.poll_delay(options.poll_interval, remaining))
-        current = (yield from _fetch(state)) or current
+        current = (yield from _fetch(state, _budget(deadline, clock))) or current
 
 
-def _fetch(state: _WaitState) -> Generator[Step, Any, Any]:
+def _budget(deadline: float | None, clock: Callable[[], float]) -> float | None:
+    """Time a fetch may take: what the deadline leaves, but at least FETCH_GRACE, so the error
+    raised at the deadline can carry a fresh state rather than one a poll interval old."""
+    return None if deadline is None else max(deadline - clock(), FETCH_GRACE)
+
+
+def _fetch(state: _WaitState, budget: float | None) -> Generator[Step, Any, Any]:
     """GET the prediction; a transient failure returns None (the wait goes on) until too many."""
     try:
-        fetched = yield Fetch()
+        fetched = yield Fetch(budget)
     except TRANSIENT as exc:
         state.failures += 1
         state.last_error = exc

@@ -94,9 +94,13 @@ def check_prediction_id(prediction_id: object) -> str:
     return prediction_id
 
 
-def get_call(prediction_id: str) -> Call:
+def get_call(prediction_id: str, deadline: float | None = None) -> Call:
     pid = check_prediction_id(prediction_id)
-    return Call(get_prediction._get_kwargs(pid), prediction_id=pid)
+    return Call(get_prediction._get_kwargs(pid), prediction_id=pid, deadline=deadline)
+
+
+def _deadline(budget: float | None) -> float | None:
+    return None if budget is None else time.monotonic() + budget
 
 
 def cancel_call(prediction_id: str) -> Call:
@@ -320,7 +324,8 @@ class Predictions:
 
         def execute(step: Any) -> Any:
             if isinstance(step, Fetch):
-                return self.get(prediction_id)
+                call = get_call(prediction_id, _deadline(step.budget))
+                return self._prediction(self._client._send(call))
             if isinstance(step, Listen):
                 return self._listen(prediction_id, step)
             if isinstance(step, Sleep):
@@ -349,7 +354,8 @@ class Predictions:
 
         async def execute(step: Any) -> Any:
             if isinstance(step, Fetch):
-                return await self.async_get(prediction_id)
+                call = get_call(prediction_id, _deadline(step.budget))
+                return self._prediction(await self._client._asend(call))
             if isinstance(step, Listen):
                 return await self._async_listen(prediction_id, step)
             if isinstance(step, Sleep):
@@ -367,7 +373,7 @@ class Predictions:
             return result
 
     def _listen(self, prediction_id: str, step: Listen) -> Heard:
-        call = stream_call(prediction_id, step.after_id, step.idle, step.budget)
+        call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
         response = self._client._send(call, stream=True)
         hearing = _Hearing(step.after_id)
         try:
@@ -383,7 +389,7 @@ class Predictions:
         return hearing.heard()
 
     async def _async_listen(self, prediction_id: str, step: Listen) -> Heard:
-        call = stream_call(prediction_id, step.after_id, step.idle, step.budget)
+        call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
         response = await self._client._asend(call, stream=True)
         hearing = _Hearing(step.after_id)
         try:
