@@ -194,6 +194,16 @@ class Routes:
         )
         return _json(body)
 
+    def _models_by_creation(self, request: Request, models: list[Model]) -> Response:
+        """A page of models, oldest first (lists that take no sort parameters)."""
+        return self._page(
+            request,
+            models,
+            lambda m: (m.created_at, m.seq),
+            self.store.render_model,
+            descending=False,
+        )
+
     def _model_page(
         self, request: Request, models: list[Model], *, owner_listing: bool
     ) -> Response:
@@ -350,13 +360,7 @@ class Routes:
 
     async def list_authenticated_user_models(self, request: Request) -> Response:
         models = [m for m in self.store.models if m.owner is self.store.me]
-        return self._page(
-            request,
-            models,
-            lambda m: (m.created_at, m.seq),
-            self.store.render_model,
-            descending=False,
-        )
+        return self._models_by_creation(request, models)
 
     async def create_model(self, request: Request) -> Response:
         body = await self._body(
@@ -476,13 +480,7 @@ class Routes:
             if m.visibility == "public"
             and (q in m.name.lower() or q in (m.description or "").lower() or q in m.owner.name)
         ]
-        return self._page(
-            request,
-            found,
-            lambda m: (m.created_at, m.seq),
-            self.store.render_model,
-            descending=False,
-        )
+        return self._models_by_creation(request, found)
 
     async def search_users(self, request: Request) -> Response:
         q = required_param(("query", "q"), request.query_params.get("q")).lower()
