@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 import pytest
-from predictkit import DEFAULT_TIMEOUT, Client, ResponseParseError
+from predictkit import DEFAULT_TIMEOUT, Client, ClientClosedError, ResponseParseError
 from predictkit.testing import Fault, ReferenceServer
 
 
@@ -62,7 +62,7 @@ def test_one_client_across_several_event_loops(client: Client) -> None:
 def test_closed_client_says_so(predictkit_server: ReferenceServer) -> None:
     client = Client(access_token=predictkit_server.token, api_base_url=predictkit_server.url)
     client.close()
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(ClientClosedError, match="closed"):
         client.predictions.list()
 
 
@@ -109,3 +109,25 @@ def test_injected_http_client_is_not_closed_by_us(predictkit_server: ReferenceSe
         ) as c:
             c.predictions.list()
         assert not http.is_closed
+
+
+def test_each_event_loop_closes_its_connections_when_it_shuts_down(
+    predictkit_server: ReferenceServer,
+) -> None:
+    class Recording(httpx.AsyncHTTPTransport):
+        closes = 0
+
+        async def aclose(self) -> None:
+            Recording.closes += 1
+            await super().aclose()
+
+    with Client(
+        access_token=predictkit_server.token,
+        api_base_url=predictkit_server.url,
+        async_transport=Recording(),
+    ) as client:
+        pid = client.predictions.create({"input": {}}, model="demo/echo", wait=True).id
+        for runs in range(1, 4):
+            assert asyncio.run(client.predictions.async_get(pid)).status == "succeeded"
+            # asyncio.run() shut its loop down, and with it that loop's connections.
+            assert Recording.closes == runs

@@ -220,6 +220,7 @@ def test_a_hung_server_cannot_stretch_a_wait_past_its_deadline(
     # cuts every attempt short, so the wait ends in WaitTimeoutError with the last state seen.
     with pytest.raises(WaitTimeoutError) as caught:
         p.wait(WaitOptions(timeout=0.5))
+    assert caught.value.prediction is not None
     assert caught.value.prediction.status == "pending"
     assert caught.value.prediction_id == p.id
     predictkit_server.clear_faults()

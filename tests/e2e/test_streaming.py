@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from predictkit import Client, PredictionFailedError, PredictionStreamEvent, StreamError
+from predictkit.streaming import MAX_RECONNECTS
 from predictkit.testing import Fault, ReferenceServer
 
 from .conftest import Api, paths
@@ -145,3 +146,20 @@ def test_output_iterator_falls_back_when_the_stream_is_gone(
     predictkit_server.inject("stream_prediction", Fault.status(404, detail="Stream expired."))
     assert list(p.output_iterator()) == ["a", "b"]  # the final output's items, once each
     assert p.status == "succeeded"
+
+
+def test_a_stream_outlives_quiet_periods_longer_than_the_servers_idle_gap() -> None:
+    # This server closes idle streams after 0.6 s; the prediction says nothing for 4 s: more
+    # idle closes in a row than a stream tolerates failures (MAX_RECONNECTS).
+    with (
+        ReferenceServer(wait_ceiling=0.6) as server,
+        Client(access_token=server.token, api_base_url=server.url) as client,
+    ):
+        created = client.predictions.create(
+            {"input": {"sleep": 4.0, "stream": ["late"]}}, model="demo/echo"
+        )
+        events = list(client.predictions.stream(created.id))
+        connections = len(paths(server, "stream_prediction"))
+    assert [e.event for e in events] == ["init", "output", "done"]
+    assert events[1].data == "late"
+    assert MAX_RECONNECTS < connections <= 9  # reconnected after each idle close, no tight loop

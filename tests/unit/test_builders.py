@@ -104,8 +104,16 @@ def test_create_call_request_on_the_wire() -> None:
     assert json.loads(request.read()) == {"model": "o/n:1", "input": {"x": 1}}
 
 
+def test_create_call_with_stream_sends_the_flag_and_no_prefer() -> None:
+    # With "stream": True a Prefer: wait create would be answered with the event stream itself.
+    request = to_request(create_call({"input": {}, "stream": True}, "o/n", server_wait=5))
+    assert "Prefer" not in request.headers
+    assert json.loads(request.read()) == {"model": "o/n", "input": {}, "stream": True}
+
+
 BAD_PARAMS: list[tuple[Any, Any, type[Exception], str]] = [
-    ({"input": {}, "stream": True}, "a/b", ValueError, "Unknown prediction params ['stream']"),
+    ({"input": {}, "stream": "yes"}, "a/b", ValueError, "params['stream'] must be True or False"),
+    ({"input": {}, "streams": True}, "a/b", ValueError, "Unknown prediction params ['streams']"),
     ({"inputs": {}}, "a/b", ValueError, "Unknown prediction params ['inputs']"),
     ({}, "a/b", ValueError, "needs an 'input' object"),
     ({"webhook": None}, "a/b", ValueError, "needs an 'input' object"),

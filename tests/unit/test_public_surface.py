@@ -26,6 +26,7 @@ from predictkit.resources.predictions import Predictions
 EXPECTED_ALL = {
     # client and configuration
     "Client",
+    "ClientClosedError",
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "__version__",
@@ -168,17 +169,23 @@ def test_default_wait_options_repr() -> None:
 
 
 @pytest.mark.parametrize("cls", [WaitOptions, AsyncWaitOptions])
-@pytest.mark.parametrize("bad", [0, 0.0, -1, -0.5, float("nan"), True, "1"])
+@pytest.mark.parametrize("bad", [0, 0.0, -1, -0.5, float("nan"), float("inf"), True, "1"])
 def test_wait_options_reject_bad_poll_interval(cls: type[WaitOptions], bad: object) -> None:
-    with pytest.raises(ValueError, match="poll_interval must be a positive number"):
+    with pytest.raises(ValueError, match="poll_interval must be a positive, finite number"):
         cls(poll_interval=bad)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("cls", [WaitOptions, AsyncWaitOptions])
-@pytest.mark.parametrize("bad", [0, 0.0, -1, float("nan"), False, "10"])
+@pytest.mark.parametrize("bad", [0, 0.0, -1, float("nan"), float("inf"), 1e308 * 10, False, "10"])
 def test_wait_options_reject_bad_timeout(cls: type[WaitOptions], bad: object) -> None:
-    with pytest.raises(ValueError, match="timeout must be a positive number"):
+    with pytest.raises(ValueError, match="timeout must be a positive, finite number"):
         cls(timeout=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("cls", [WaitOptions, AsyncWaitOptions])
+def test_wait_options_reject_an_on_poll_that_is_not_callable(cls: type[WaitOptions]) -> None:
+    with pytest.raises(TypeError, match="on_poll must be a function"):
+        cls(on_poll=5)  # type: ignore[arg-type]
 
 
 def test_wait_options_accept_and_are_immutable() -> None:

@@ -145,14 +145,44 @@ def ev(
     return PredictionStreamEvent(id=event_id, event=name, data=data)
 
 
-def test_accept_drops_a_repeated_last_id() -> None:
+def test_accept_drops_only_the_event_replayed_on_resume() -> None:
     state = _Resume(PID, last_event_id="4", idle=30.0)
-    assert state.accept(ev("4")) is False
-    assert state.last_event_id == "4"
+    state.call()  # a connection resuming after "4"
+    assert state.accept(ev("4")) is False  # the server replayed the event we resumed after
+    assert state.accept(ev("5")) is True
+    # An event without an id line inherits the previous id (SSE rules): it is new, keep it.
     assert state.accept(ev("5")) is True
     assert state.last_event_id == "5"
-    assert state.accept(ev("5")) is False
     assert state.finished is False
+
+
+def test_quiet_connections_that_lasted_are_not_failures() -> None:
+    now = [0.0]
+    state = _Resume(PID, "1", 30.0, clock=lambda: now[0])
+    for _ in range(MAX_RECONNECTS * 4):  # a prediction silent for many idle gaps
+        state.call()
+        now[0] += 30.0  # the server closed the stream after its idle gap
+        assert state.on_disconnect(None) == 0.0
+    assert state.failures == 0
+    state.call()  # but connections that end at once, with nothing, do count
+    for _ in range(MAX_RECONNECTS):
+        state.on_disconnect(None)
+    with pytest.raises(StreamError):
+        state.on_disconnect(None)
+
+
+def test_stream_keeps_events_without_their_own_id() -> None:
+    body = (
+        b'id: 1\nevent: output\ndata: "A"\n\n'
+        b'event: output\ndata: "B"\n\n'
+        b"id: 2\nevent: done\ndata: {}\n\n"
+    )
+
+    def opener(call: Call) -> httpx.Response:
+        return httpx.Response(200, content=body, request=to_request(call))
+
+    events = list(PredictionStream(opener, PID))
+    assert [e.data for e in events] == ["A", "B", {}]
 
 
 def test_accept_marks_terminal_events_finished() -> None:

@@ -302,15 +302,18 @@ def test_cancel_failure_reports_not_cancelled(error: PredictKitError) -> None:
     assert kinds(script.steps)[-1] == "Cancel"
 
 
-def test_timeout_with_no_prediction_ever_seen_raises_the_last_error() -> None:
+def test_timeout_with_no_prediction_ever_seen_is_a_wait_timeout_naming_the_id() -> None:
     clock = Clock()
-    last = APIConnectionError("still down")
+    last = APIConnectionError("still down", prediction_id=PID)
     script = Script(
         clock, [APIConnectionError("down"), APIConnectionError("down"), last], repeat_last=True
     )
-    with pytest.raises(APIConnectionError) as info:
+    with pytest.raises(WaitTimeoutError) as info:
         run(wait_policy(None, WaitOptions(timeout=0.1), clock=clock), script)
-    assert info.value is last
+    assert info.value.prediction is None
+    assert info.value.prediction_id == PID
+    assert info.value.__cause__ is last
+    assert "could not be fetched" in str(info.value)
 
 
 # --- transient and fatal errors ------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -13,6 +14,7 @@ import attrs
 import httpx
 
 from predictkit import _aio
+from predictkit._errors import ClientClosedError
 from predictkit._http import Call, RetryPolicy, Sender
 from predictkit._version import __version__
 from predictkit.resources.predictions import Predictions
@@ -38,7 +40,9 @@ class _Pool:
 
     The sync client is created on first use. Async clients are created lazily, one per event
     loop, because an httpx.AsyncClient cannot outlive the loop it first ran on: calling
-    asyncio.run() twice with one Client works.
+    asyncio.run() twice with one Client works. Each is closed when its loop shuts down: a
+    small async generator is parked on the loop, and the loop's shutdown_asyncgens() (which
+    asyncio.run() and asyncio.Runner call) finalises it, closing the client's connections.
     """
 
     def __init__(
@@ -53,32 +57,35 @@ class _Pool:
         self._async_given = async_http_client
         self._transport = transport
         self._async_transport = async_transport
-        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._by_loop: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, AsyncGenerator[None, None]]
+        ] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         self.closed = False
 
     def sync(self) -> httpx.Client:
         if self.closed:
-            raise RuntimeError("This predictkit Client is closed; create a new one.")
+            raise ClientClosedError("This predictkit Client is closed; create a new one.")
         with self._lock:
             if self._sync is None:
                 self._sync = httpx.Client(transport=self._transport, follow_redirects=False)
             return self._sync
 
-    def for_running_loop(self) -> httpx.AsyncClient:
+    async def for_running_loop(self) -> httpx.AsyncClient:
         if self.closed:
-            raise RuntimeError("This predictkit Client is closed; create a new one.")
+            raise ClientClosedError("This predictkit Client is closed; create a new one.")
         if self._async_given is not None:
             return self._async_given
         loop = _aio.running_loop()
         with self._lock:
-            client = self._by_loop.get(loop)
-            if client is None or client.is_closed:
-                client = httpx.AsyncClient(transport=self._async_transport, follow_redirects=False)
-                self._by_loop[loop] = client
-            return client
+            entry = self._by_loop.get(loop)
+            if entry is not None and not entry[0].is_closed:
+                return entry[0]
+            client = httpx.AsyncClient(transport=self._async_transport, follow_redirects=False)
+            closer = _close_at_loop_shutdown(client)
+            self._by_loop[loop] = (client, closer)
+        await anext(closer)  # parked at its yield: the loop now finalises it at shutdown
+        return client
 
     def close(self) -> None:
         self.closed = True
@@ -89,28 +96,50 @@ class _Pool:
         self.close()
         loop = _aio.running_loop()
         with self._lock:
-            client = self._by_loop.pop(loop, None)
-        if client is not None:
-            await client.aclose()
+            entry = self._by_loop.pop(loop, None)
+        if entry is not None:
+            await entry[1].aclose()  # runs the closer's finally: the client closes
+
+
+async def _close_at_loop_shutdown(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    try:
+        yield
+    finally:
+        await client.aclose()
+
+
+def _finite_seconds(value: object) -> bool:
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and math.isfinite(value)
+        and value > 0
+    )
 
 
 def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
     if isinstance(value, httpx.Timeout):
-        if None in (value.connect, value.read, value.write, value.pool):
+        parts = (value.connect, value.read, value.write, value.pool)
+        if not all(_finite_seconds(p) for p in parts):
             raise ValueError(
-                "Every part of the timeout must be set: a request must never hang forever."
+                "Every part of the timeout must be a positive, finite number of seconds: a "
+                f"request must never hang forever (got {value!r})."
             )
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if not _finite_seconds(value):
         raise ValueError(
-            f"timeout must be a positive number of seconds or an httpx.Timeout, not {value!r}."
+            "timeout must be a positive, finite number of seconds or an httpx.Timeout, "
+            f"not {value!r}."
         )
     return httpx.Timeout(float(value))
 
 
 def _base_url(value: str) -> str:
-    url = httpx.URL(value)
-    if url.scheme not in ("http", "https") or not url.host:
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL:
+        url = httpx.URL("invalid:")
+    if url.scheme not in ("http", "https") or not url.host or url.query or url.fragment:
         raise ValueError(
             f"api_base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, not {value!r}."
         )
@@ -197,7 +226,7 @@ class Client:
         return self._sender.send(self._pool.sync(), call, stream=stream)
 
     async def _asend(self, call: Call, *, stream: bool = False) -> httpx.Response:
-        return await self._sender.asend(self._pool.for_running_loop(), call, stream=stream)
+        return await self._sender.asend(await self._pool.for_running_loop(), call, stream=stream)
 
     def _is_api_url(self, url: httpx.URL) -> bool:
         """Whether ``url`` is on the API's own origin (the only place the token may go)."""

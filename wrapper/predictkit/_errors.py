@@ -20,6 +20,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "CreateOutcomeUnknownError",
     "MissingTokenError",
@@ -45,6 +46,10 @@ class PredictKitError(Exception):
 
     prediction_id: str | None = None
     """The prediction this error concerns, when one exists (look it up; never lost)."""
+
+
+class ClientClosedError(PredictKitError, RuntimeError):
+    """The Client was closed; create a new one."""
 
 
 class MissingTokenError(PredictKitError):
@@ -181,14 +186,25 @@ class WaitTimeoutError(PredictKitError, TimeoutError):
     """A wait's deadline passed. ``prediction`` is the last state seen (still running remotely
     unless the wait was asked to cancel it)."""
 
-    def __init__(self, prediction: PredictionWithDetails, timeout: float, *, cancelled: bool):
+    def __init__(
+        self,
+        prediction: PredictionWithDetails | None,
+        timeout: float,
+        *,
+        cancelled: bool,
+        prediction_id: str | None = None,
+    ) -> None:
         state = "cancel requested" if cancelled else "still running; wait again or cancel it"
-        super().__init__(
-            f"Prediction {prediction.id} did not finish within {timeout:g}s "
-            f"(last status {prediction.status!r}, {state})."
+        pid = prediction.id if prediction is not None else prediction_id
+        seen = (
+            f"last status {prediction.status!r}"
+            if prediction is not None
+            else "its state could not be fetched"
         )
+        super().__init__(f"Prediction {pid} did not finish within {timeout:g}s ({seen}, {state}).")
         self.prediction = prediction
-        self.prediction_id = prediction.id
+        """The last state seen; None when no request for it succeeded before the deadline."""
+        self.prediction_id = pid
         self.timeout = timeout
         self.cancelled = cancelled
 

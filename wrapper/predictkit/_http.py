@@ -72,9 +72,12 @@ class Call:
     """A time.monotonic() instant no attempt or retry may run past (a wait's deadline)."""
 
     def attempt_timeout(self, default: httpx.Timeout) -> httpx.Timeout:
-        """The timeout for the next attempt: the call's own, cut to what the deadline leaves."""
+        """The timeout for the next attempt: the call's own, cut to what the deadline leaves.
+
+        Never cut for a create: a create cut short may have run, which would turn a prediction
+        into an unknown outcome. Its deadline only stops retry sleeps."""
         timeout = self.timeout or default
-        if self.deadline is None:
+        if self.deadline is None or self.retry is Retry.CREATE:
             return timeout
         left = max(0.001, self.deadline - time.monotonic())
 

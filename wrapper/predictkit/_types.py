@@ -61,12 +61,15 @@ class Webhook(TypedDict):
 
 
 class CreatePredictionParams(TypedDict):
-    """What to run: ``input`` (a JSON object), an optional ``webhook``, and ``validate_input``
-    to check the input against the model's schema before any hardware starts."""
+    """What to run: ``input`` (a JSON object), an optional ``webhook``, ``validate_input`` to
+    check the input against the model's schema before any hardware starts, and ``stream`` to
+    ask for the prediction's event stream (output events as they are produced; a wait then
+    listens to it instead of polling)."""
 
     input: dict[str, Any]
     webhook: NotRequired[Webhook | None]
     validate_input: NotRequired[bool]
+    stream: NotRequired[bool]
 
 
 class PaginationOptions(TypedDict, total=False):

@@ -9,6 +9,7 @@ first page) and async-iterable (every item).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -50,17 +51,61 @@ def _take(items: list[T], left: int | None) -> tuple[list[T], int | None]:
     return taken, left - len(taken)
 
 
-def _check_progress(page: _PageBase[Any], following: _PageBase[Any] | None) -> None:
-    """A server that hands back the same cursor would make iteration endless: stop it."""
-    if (
-        following is not None
-        and following.next_cursor is not None
-        and following.next_cursor == page.next_cursor
-    ):
-        raise ResponseParseError(
-            f"The server returned the cursor {page.next_cursor!r} twice in a row; stopping "
-            "rather than looping forever."
-        )
+REMEMBERED_CURSORS = 64
+"""How many of the latest followed cursors iteration remembers to spot a cursor cycle."""
+MAX_EMPTY_PAGES = 3
+"""How many empty pages in a row, each still carrying a next cursor, iteration accepts."""
+
+
+class _Progress:
+    """Stops iteration that a misbehaving server would make endless.
+
+    One per ``by_page()`` walk, shared by the sync and async pages. ``check`` runs on each page
+    fetched, before it is yielded, and raises ResponseParseError when its next cursor is one
+    already followed (the last REMEMBERED_CURSORS, so memory stays constant however many pages
+    pass) or when it is the MAX_EMPTY_PAGES-th empty page in a row that still has a next cursor.
+    """
+
+    def __init__(self, first: _PageBase[Any]) -> None:
+        self._order: deque[str] = deque()
+        self._seen: set[str] = set()
+        self._empty_run = 0
+        self._count_empty(first)
+
+    def check(self, page: _PageBase[Any], following: _PageBase[Any] | None) -> None:
+        """``following`` was fetched with ``page.next_cursor``; None means iteration ends."""
+        if following is None:
+            return
+        if page.next_cursor is not None:
+            self._remember(page.next_cursor)
+        cursor = following.next_cursor
+        if cursor is None:
+            return
+        if cursor in self._seen:
+            raise ResponseParseError(
+                f"The server returned the cursor {cursor!r} again after it was already "
+                "followed; stopping rather than looping forever."
+            )
+        self._count_empty(following)
+
+    def _remember(self, cursor: str) -> None:
+        if cursor in self._seen:
+            return
+        if len(self._order) >= REMEMBERED_CURSORS:
+            self._seen.discard(self._order.popleft())
+        self._order.append(cursor)
+        self._seen.add(cursor)
+
+    def _count_empty(self, page: _PageBase[Any]) -> None:
+        if page.items or page.next_cursor is None:
+            self._empty_run = 0
+            return
+        self._empty_run += 1
+        if self._empty_run >= MAX_EMPTY_PAGES:
+            raise ResponseParseError(
+                f"The server returned {self._empty_run} empty pages in a row that still name a "
+                f"next cursor (latest {page.next_cursor!r}); stopping rather than looping forever."
+            )
 
 
 @attrs.define(eq=False)
@@ -99,10 +144,11 @@ class Page(_PageBase[T]):
     def by_page(self) -> Iterator[Page[T]]:
         """This page and every following one."""
         page: Page[T] | None = self
+        progress = _Progress(self)
         while page is not None:
             yield page
             following = page.get_next_page()
-            _check_progress(page, following)
+            progress.check(page, following)
             page = following
 
     def __iter__(self) -> Iterator[T]:
@@ -133,10 +179,11 @@ class AsyncPage(_PageBase[T]):
 
     async def by_page(self) -> AsyncIterator[AsyncPage[T]]:
         page: AsyncPage[T] | None = self
+        progress = _Progress(self)
         while page is not None:
             yield page
             following = await page.get_next_page()
-            _check_progress(page, following)
+            progress.check(page, following)
             page = following
 
     async def __aiter__(self) -> AsyncIterator[T]:

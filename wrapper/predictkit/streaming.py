@@ -39,7 +39,9 @@ DEFAULT_IDLE = 30.0
 """Longest quiet gap (seconds) we ask the server to hold a stream open between events."""
 _READ_MARGIN = 5.0
 MAX_RECONNECTS = 5
-"""Reconnects in a row without receiving an event before the stream gives up."""
+"""Failed connections in a row (errors, or closed at once without an event) before giving up."""
+MIN_HEALTHY_CONNECTION = 0.5
+"""Seconds a connection closed cleanly without events must have lasted to count as healthy."""
 
 
 @attrs.define
@@ -108,25 +110,49 @@ class _Resume:
     prediction_id: str
     last_event_id: str | None
     idle: float
+    clock: Callable[[], float] = time.monotonic
     finished: bool = False
     failures: int = 0
+    resumed_from: str | None = None
+    events: int = 0
+    connected_at: float = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.connected_at = self.clock()
+
+    def call(self) -> Call:
+        """The request for the next connection, resuming after the last event seen."""
+        self.resumed_from, self.events, self.connected_at = self.last_event_id, 0, self.clock()
+        return stream_call(self.prediction_id, self.last_event_id, self.idle)
 
     def accept(self, event: PredictionStreamEvent) -> bool:
-        """Record an event; False when it repeats the last one (a server replaying on resume)."""
-        if event.id and event.id == self.last_event_id:
+        """Record an event; False for the one event a server may replay on resume (the first
+        of a connection, carrying the id we resumed after). Events without an ``id:`` line of
+        their own inherit the previous id (SSE rules), so a repeated id alone proves nothing."""
+        if self.events == 0 and event.id and event.id == self.resumed_from:
             return False
+        self.events += 1
         self.last_event_id = event.id or self.last_event_id
         self.failures = 0
         self.finished = event.event in TERMINAL_EVENTS
         return True
 
     def on_disconnect(self, cause: BaseException | None) -> float:
-        """Connection ended without a terminal event: the delay before reconnecting, or raise."""
+        """Connection ended without a terminal event: the delay before reconnecting, or raise.
+
+        A server closing a quiet stream after its idle gap is normal (the prediction may be
+        silent for minutes): that is no failure when the connection carried events or lasted.
+        Errors, and connections that end at once with nothing, count; too many in a row raise.
+        """
+        lasted = self.clock() - self.connected_at >= MIN_HEALTHY_CONNECTION
+        if cause is None and (self.events > 0 or lasted):
+            self.failures = 0
+            return 0.0
         self.failures += 1
         if self.failures > MAX_RECONNECTS:
             raise StreamError(
-                f"The event stream of prediction {self.prediction_id} kept ending without a "
-                f"terminal event ({MAX_RECONNECTS} reconnects, last event {self.last_event_id!r}). "
+                f"The event stream of prediction {self.prediction_id} kept failing "
+                f"({MAX_RECONNECTS} reconnects in a row, last event {self.last_event_id!r}). "
                 "Resume later with stream(prediction_id, after_id=last_event_id).",
                 prediction_id=self.prediction_id,
             ) from cause
@@ -135,9 +161,6 @@ class _Resume:
             if cause is None and self.failures == 1
             else min(0.25 * 2 ** (self.failures - 1), 4.0)
         )
-
-    def call(self) -> Call:
-        return stream_call(self.prediction_id, self.last_event_id, self.idle)
 
 
 def _mid_stream_error(

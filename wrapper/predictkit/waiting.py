@@ -12,6 +12,7 @@ errors, 5xx, 429) do not end a wait; a 4xx does. ``timeout`` bounds the whole wa
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -53,19 +54,27 @@ FETCH_GRACE = 0.5
 TRANSIENT = (APIConnectionError, ServerError, RateLimitError)
 
 
-def _check_options(poll_interval: float, timeout: float | None) -> None:
-    if (
-        isinstance(poll_interval, bool)
-        or not isinstance(poll_interval, int | float)
-        or not poll_interval > 0
-    ):
+def _seconds(value: object) -> bool:
+    """A positive, finite number of seconds (not a bool, NaN or infinity)."""
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
+def _check_options(poll_interval: object, timeout: object, on_poll: object) -> None:
+    if not _seconds(poll_interval):
         raise ValueError(
-            f"poll_interval must be a positive number of seconds, not {poll_interval!r}."
+            f"poll_interval must be a positive, finite number of seconds, not {poll_interval!r}."
         )
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
-    ):
-        raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}.")
+    if timeout is not None and not _seconds(timeout):
+        raise ValueError(
+            f"timeout must be a positive, finite number of seconds or None, not {timeout!r}."
+        )
+    if on_poll is not None and not callable(on_poll):
+        raise TypeError(f"on_poll must be a function taking the prediction, not {on_poll!r}.")
 
 
 @attrs.frozen
@@ -74,7 +83,9 @@ class _BaseWaitOptions:
     """The longest gap between two polls, in seconds, when polling (polls start at 50 ms)."""
 
     def __attrs_post_init__(self) -> None:
-        _check_options(self.poll_interval, getattr(self, "timeout", None))
+        _check_options(
+            self.poll_interval, getattr(self, "timeout", None), getattr(self, "on_poll", None)
+        )
 
 
 @attrs.frozen
@@ -254,9 +265,6 @@ def _expire(
     current: P | None, state: _WaitState, timeout: float, cancel: bool
 ) -> Generator[Step, Any, None]:
     """The deadline passed: optionally cancel, then raise WaitTimeoutError."""
-    if current is None:
-        assert state.last_error is not None  # only failures can leave us without a prediction
-        raise state.last_error
     cancelled = False
     if cancel:
         try:
@@ -264,7 +272,9 @@ def _expire(
             cancelled = True
         except PredictKitError:
             cancelled = False  # it ended meanwhile, or the API cannot be reached
-    raise WaitTimeoutError(current, timeout, cancelled=cancelled)
+    cause = state.last_error
+    pid = cause.prediction_id if cause is not None else None
+    raise WaitTimeoutError(current, timeout, cancelled=cancelled, prediction_id=pid) from cause
 
 
 def drive(policy: Generator[Step, Any, T], execute: Callable[[Any], Any]) -> T:

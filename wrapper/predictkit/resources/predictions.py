@@ -77,7 +77,7 @@ SERVER_WAIT = 60.0
 """Longest hold we ask of the server with ``Prefer: wait`` (it may cap it lower)."""
 _WAIT_MARGIN = 10.0
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
-_PARAM_KEYS = frozenset({"input", "webhook", "validate_input"})
+_PARAM_KEYS = frozenset({"input", "webhook", "validate_input", "stream"})
 _CHUNK = 64 * 1024
 
 
@@ -122,9 +122,17 @@ def list_call(
 
 
 def create_call(
-    params: CreatePredictionParams, model: str | ModelRef, *, server_wait: float | None
+    params: CreatePredictionParams,
+    model: str | ModelRef,
+    *,
+    server_wait: float | None,
+    deadline: float | None = None,
 ) -> Call:
-    """Validate the earlier SDK's params dict and build ``POST /predictions``."""
+    """Validate the earlier SDK's params dict and build ``POST /predictions``.
+
+    ``"stream": True`` asks for the prediction's event stream; the API then answers a
+    ``Prefer: wait`` create with the stream itself, so no ``Prefer`` is sent with it (a wait
+    listens to the stream instead). ``deadline`` stops retry sleeps past a wait's timeout."""
     ref = ModelRef.parse(model)
     if not isinstance(params, Mapping):
         raise TypeError(
@@ -148,16 +156,67 @@ def create_call(
     validate = params.get("validate_input", UNSET)
     if validate is not UNSET and not isinstance(validate, bool):
         raise ValueError(f"params['validate_input'] must be True or False, not {validate!r}.")
+    stream = params.get("stream", UNSET)
+    if stream is not UNSET:
+        if not isinstance(stream, bool):
+            raise ValueError(f"params['stream'] must be True or False, not {stream!r}.")
+        body["stream"] = stream
+        if stream:
+            server_wait = None
     kwargs = create_prediction._get_kwargs(
         body=CreatePredictionRequest.from_dict(body),
         prefer=UNSET if server_wait is None else f"wait={server_wait:g}",
         validate_input=validate,
     )
-    if server_wait is None:
-        return Call(kwargs, retry=Retry.CREATE)
-    return Call(
-        kwargs, retry=Retry.CREATE, timeout=httpx.Timeout(server_wait + _WAIT_MARGIN, connect=10.0)
+    timeout = (
+        None if server_wait is None else httpx.Timeout(server_wait + _WAIT_MARGIN, connect=10.0)
     )
+    return Call(kwargs, retry=Retry.CREATE, timeout=timeout, deadline=deadline)
+
+
+def created_id(response: httpx.Response) -> str | None:
+    """The new prediction's id from a create response's ``Location`` header, if any."""
+    location = response.headers.get("location")
+    if not location:
+        return None
+    last = httpx.URL(location).path.rstrip("/").rpartition("/")[2]
+    return last if _ID.fullmatch(last) else None
+
+
+def checked_wait_options(options: object, *, sync: bool) -> WaitOptions | AsyncWaitOptions:
+    """Check a wait's options before anything is sent; None means the defaults."""
+    if options is None:
+        return DEFAULT_WAIT_OPTIONS if sync else DEFAULT_ASYNC_WAIT_OPTIONS
+    if not isinstance(options, WaitOptions | AsyncWaitOptions):
+        raise TypeError(f"wait options must be WaitOptions or AsyncWaitOptions, not {options!r}.")
+    if sync and isinstance(options, AsyncWaitOptions) and options.on_poll is not None:
+        raise TypeError(
+            "AsyncWaitOptions.on_poll is awaited, which a blocking wait cannot do: pass "
+            "WaitOptions here, or use the async_ method."
+        )
+    return options
+
+
+def _check_wait_flag(wait: object) -> None:
+    if not isinstance(wait, bool):
+        raise TypeError(f"wait must be True or False, not {wait!r}.")
+
+
+def _create_plan(
+    params: CreatePredictionParams,
+    model: str | ModelRef,
+    wait: object,
+    options: object,
+    started: float,
+    *,
+    sync: bool,
+) -> tuple[Call, WaitOptions | AsyncWaitOptions]:
+    """Check everything a create needs, then build it: nothing is sent on bad input."""
+    _check_wait_flag(wait)
+    checked = checked_wait_options(options, sync=sync)
+    deadline = None if checked.timeout is None or not wait else started + checked.timeout
+    server_wait = _server_wait(checked, started) if wait else None
+    return create_call(params, model, server_wait=server_wait, deadline=deadline), checked
 
 
 def _checked_webhook(webhook: Any) -> dict[str, Any]:
@@ -234,6 +293,36 @@ class Predictions:
     def _page(self, response: httpx.Response) -> PredictionList:
         return parse_body(response, PredictionList.from_dict)
 
+    def _created(self, response: httpx.Response, call: Call) -> PredictionWithIO:
+        """Read a create's 2xx response. If the body is cut, the prediction exists: fetch it by
+        the id in ``Location`` rather than report an unknown outcome."""
+        try:
+            response.read()
+        except httpx.RequestError as exc:
+            pid = created_id(response)
+            if pid is None:
+                raise error_from_exception(exc, response.request, call) from exc
+            log.info("create response of %s was cut (%s); fetching it", pid, type(exc).__name__)
+            return self.get(pid)
+        finally:
+            response.close()
+        with _tagged(created_id(response)):
+            return self._prediction(response)
+
+    async def _async_created(self, response: httpx.Response, call: Call) -> PredictionWithIO:
+        try:
+            await response.aread()
+        except httpx.RequestError as exc:
+            pid = created_id(response)
+            if pid is None:
+                raise error_from_exception(exc, response.request, call) from exc
+            log.info("create response of %s was cut (%s); fetching it", pid, type(exc).__name__)
+            return await self.async_get(pid)
+        finally:
+            await response.aclose()
+        with _tagged(created_id(response)):
+            return self._prediction(response)
+
     # get -------------------------------------------------------------------------------------
 
     def get(self, prediction_id: str) -> PredictionWithIO:
@@ -250,7 +339,7 @@ class Predictions:
         params: CreatePredictionParams,
         model: str | ModelRef,
         wait: bool = False,
-        wait_options: WaitOptions = DEFAULT_WAIT_OPTIONS,
+        wait_options: WaitOptions | None = DEFAULT_WAIT_OPTIONS,
     ) -> PredictionWithIO:
         """Start a prediction on ``model`` (``owner/name`` or ``owner/name:version``).
 
@@ -260,37 +349,33 @@ class Predictions:
         the prediction twice (see CreateOutcomeUnknownError).
         """
         started = time.monotonic()
-        call = create_call(
-            params, model, server_wait=_server_wait(wait_options, started) if wait else None
-        )
-        prediction = self._prediction(self._client._send(call))
+        call, options = _create_plan(params, model, wait, wait_options, started, sync=True)
+        prediction = self._created(self._client._send(call, stream=True), call)
         if not wait:
             return prediction
         # Through the wait even when already terminal: on_poll sees the final state, no request.
-        return self._wait(prediction.id, prediction, wait_options, started=started)
+        return self._wait(prediction.id, prediction, options, started=started)
 
     async def async_create(
         self,
         params: CreatePredictionParams,
         model: str | ModelRef,
         wait: bool = False,
-        wait_options: AsyncWaitOptions | WaitOptions = DEFAULT_ASYNC_WAIT_OPTIONS,
+        wait_options: AsyncWaitOptions | WaitOptions | None = DEFAULT_ASYNC_WAIT_OPTIONS,
     ) -> PredictionWithIO:
         started = time.monotonic()
-        call = create_call(
-            params, model, server_wait=_server_wait(wait_options, started) if wait else None
-        )
-        prediction = self._prediction(await self._client._asend(call))
+        call, options = _create_plan(params, model, wait, wait_options, started, sync=False)
+        prediction = await self._async_created(await self._client._asend(call, stream=True), call)
         if not wait:
             return prediction
-        return await self._async_wait(prediction.id, prediction, wait_options, started=started)
+        return await self._async_wait(prediction.id, prediction, options, started=started)
 
     # wait ------------------------------------------------------------------------------------
 
     def wait(
         self,
         predictionID: str,
-        options: WaitOptions = DEFAULT_WAIT_OPTIONS,
+        options: WaitOptions | None = DEFAULT_WAIT_OPTIONS,
         *,
         cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
@@ -302,7 +387,7 @@ class Predictions:
     async def async_wait(
         self,
         predictionID: str,
-        options: AsyncWaitOptions | WaitOptions = DEFAULT_ASYNC_WAIT_OPTIONS,
+        options: AsyncWaitOptions | WaitOptions | None = DEFAULT_ASYNC_WAIT_OPTIONS,
         *,
         cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
@@ -319,7 +404,7 @@ class Predictions:
         cancel_on_timeout: bool = False,
         started: float | None = None,
     ) -> PredictionWithIO:
-        opts = options or DEFAULT_WAIT_OPTIONS
+        opts = checked_wait_options(options, sync=True)
         policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
 
         def execute(step: Any) -> Any:
@@ -349,7 +434,7 @@ class Predictions:
         cancel_on_timeout: bool = False,
         started: float | None = None,
     ) -> PredictionWithIO:
-        opts = options or DEFAULT_ASYNC_WAIT_OPTIONS
+        opts = checked_wait_options(options, sync=False)
         policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
 
         async def execute(step: Any) -> Any:
@@ -482,9 +567,13 @@ class Predictions:
         try:
             yield prediction
         except BaseException as exc:
-            with contextlib.suppress(ConflictError, NotFoundError):
-                log.info("cancelling prediction %s after %s", prediction.id, type(exc).__name__)
+            log.info("cancelling prediction %s after %s", prediction.id, type(exc).__name__)
+            try:
                 self.cancel(prediction.id)
+            except (ConflictError, NotFoundError):
+                pass  # it had ended already
+            except PredictKitError as cancel_error:
+                _note_failed_cancel(exc, prediction.id, cancel_error)
             raise
 
     @contextlib.asynccontextmanager
@@ -496,9 +585,13 @@ class Predictions:
         try:
             yield prediction
         except BaseException as exc:
-            with contextlib.suppress(ConflictError, NotFoundError):
-                log.info("cancelling prediction %s after %s", prediction.id, type(exc).__name__)
+            log.info("cancelling prediction %s after %s", prediction.id, type(exc).__name__)
+            try:
                 await self.async_cancel(prediction.id)
+            except (ConflictError, NotFoundError):
+                pass
+            except PredictKitError as cancel_error:
+                _note_failed_cancel(exc, prediction.id, cancel_error)
             raise
 
     # poller ----------------------------------------------------------------------------------
@@ -531,7 +624,7 @@ class Predictions:
         self, url: str, destination: str | os.PathLike[str] | IO[bytes]
     ) -> int:
         target, headers = _download_target(self._client, url)
-        http = self._client._pool.for_running_loop()
+        http = await self._client._pool.for_running_loop()
         try:
             async with http.stream(
                 "GET", target, headers=headers, timeout=self._client.timeout, follow_redirects=True
@@ -635,14 +728,25 @@ class _Hearing:
         return Heard(self._last_id, self._events, self._terminal)
 
 
+def _note_failed_cancel(exc: BaseException, prediction_id: str, error: PredictKitError) -> None:
+    """The original exception stays the one raised; the failed cancel is logged and noted."""
+    log.warning("could not cancel prediction %s: %s", prediction_id, error)
+    exc.add_note(f"predictkit could not cancel prediction {prediction_id}: {error}")
+
+
 @contextlib.contextmanager
-def _tagged(prediction_id: str) -> Iterator[None]:
-    """Stamp the prediction id on any PredictKitError leaving a wait, so no work is lost."""
+def _tagged(prediction_id: str | None) -> Iterator[None]:
+    """Stamp the prediction id on any error leaving this block, so no work is lost: as
+    ``prediction_id`` on ours, as a note on others (e.g. raised by an on_poll callback)."""
     try:
         yield
     except PredictKitError as exc:
         if exc.prediction_id is None:
             exc.prediction_id = prediction_id
+        raise
+    except Exception as exc:
+        if prediction_id is not None:
+            exc.add_note(f"(while handling prediction {prediction_id})")
         raise
 
 

@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
+
+REDACTED = "<redacted>"
+
+
+def redact_body(body: bytes) -> bytes:
+    """The body with a JSON ``webhook.secret`` (a non-empty string) replaced by ``<redacted>``.
+
+    Any other body (not JSON, not an object, no such secret) comes back byte-identical.
+    """
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON (UnicodeDecodeError is a ValueError)
+        return body
+    webhook = data.get("webhook") if isinstance(data, dict) else None
+    if not isinstance(webhook, dict):
+        return body
+    secret = webhook.get("secret")
+    if not isinstance(secret, str) or not secret:
+        return body
+    webhook["secret"] = REDACTED
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -45,15 +67,16 @@ class RequestLog:
         query: dict[str, list[str]],
         headers: dict[str, str],
     ) -> _Entry:
-        redacted = {k: "<redacted>" if k == "authorization" else v for k, v in headers.items()}
+        redacted = {k: REDACTED if k == "authorization" else v for k, v in headers.items()}
         entry = _Entry(method, path, operation_id, query, redacted)
         with self._lock:
             self._entries.append(entry)
         return entry
 
     def set_body(self, entry: _Entry, body: bytes) -> None:
+        redacted = redact_body(body)
         with self._lock:
-            entry.body = body
+            entry.body = redacted
 
     def set_status(self, entry: _Entry, status_code: int | None) -> None:
         with self._lock:
