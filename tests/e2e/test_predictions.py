@@ -256,3 +256,30 @@ def test_poller_resumes_in_another_process(
     poller = client.predictions.poller(token)
     assert poller.done() is True
     assert poller.status() == "succeeded"
+
+
+def test_wait_options_none_means_the_defaults(api: Api) -> None:
+    p = api("create", {"input": {}}, model="demo/echo", wait=True, wait_options=None)
+    assert p.status == "succeeded"
+    assert api("wait", p.id, None).status == "succeeded"
+
+
+def test_async_callbacks_are_refused_by_blocking_calls_before_sending(
+    client: object, predictkit_server: ReferenceServer
+) -> None:
+    from predictkit import Client
+
+    assert isinstance(client, Client)
+
+    async def on_poll(p: PredictionWithIO) -> None: ...
+
+    with pytest.raises(TypeError, match="async_"):
+        client.predictions.create(
+            {"input": {}},
+            model="demo/echo",
+            wait=True,
+            wait_options=AsyncWaitOptions(on_poll=on_poll),  # type: ignore[arg-type]
+        )
+    with pytest.raises(TypeError, match="wait must be True or False"):
+        client.predictions.create({"input": {}}, model="demo/echo", wait="no")  # type: ignore[arg-type]
+    assert predictkit_server.requests == []

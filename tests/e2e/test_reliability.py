@@ -224,3 +224,15 @@ def test_a_hung_server_cannot_stretch_a_wait_past_its_deadline(
     assert caught.value.prediction.status == "pending"
     assert caught.value.prediction_id == p.id
     predictkit_server.clear_faults()
+
+
+def test_a_create_whose_body_is_cut_is_recovered_through_location(
+    api: Api, predictkit_server: ReferenceServer
+) -> None:
+    predictkit_server.inject("create_prediction", Fault.truncated())
+    p = api("create", {"input": {"cut": True}}, model="demo/echo")
+    # The 2xx status and Location arrived before the cut: the prediction exists, fetch it.
+    assert p.input_ == {"cut": True}
+    assert predictkit_server.prediction_count() == 1
+    assert len(paths(predictkit_server, "create_prediction")) == 1
+    assert paths(predictkit_server, "get_prediction") == [f"/v1/predictions/{p.id}"]

@@ -282,7 +282,6 @@ def test_statuses_normalisation() -> None:
     assert _statuses("pending") == ["pending"]
     assert _statuses([Status.succeeded, "failed"]) == ["succeeded", "failed"]
     assert _statuses(iter(["abandoned"])) == ["abandoned"]
-    assert _statuses([]) == []
     assert _statuses(list(Status)) == [s.value for s in Status]
 
 
@@ -370,3 +369,15 @@ def test_download_refusal_messages_do_not_leak_the_token(client: Client) -> None
 def test_download_malformed_url_is_refused(client: Client, url: str) -> None:
     with pytest.raises(UnsafeDownloadError):
         _download_target(client, url)
+
+
+def test_an_empty_status_filter_is_refused() -> None:
+    with pytest.raises(ValueError, match="statuses is empty"):
+        _list_args(None, [], None)
+
+
+@pytest.mark.parametrize("bad", [5, "", "a\nb"])
+def test_stream_refuses_a_bad_after_id(bad: object) -> None:
+    client = Client(access_token=TOKEN, api_base_url="https://api.test/v1")
+    with client, pytest.raises(ValueError, match="after_id"):
+        client.predictions.stream(PID, after_id=bad)  # type: ignore[arg-type]

@@ -47,5 +47,5 @@ def test_redirect_loop_on_download_is_a_connection_error_without_the_signature()
         client.predictions.download_output(
             "https://files.test/out.png?signature=s3cr3t", io.BytesIO()
         )
-    assert "TooManyRedirects" in str(caught.value)
+    assert "redirects" in str(caught.value)
     assert "s3cr3t" not in str(caught.value) and "s3cr3t" not in (caught.value.url or "")

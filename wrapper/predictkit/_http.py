@@ -188,7 +188,7 @@ def retry_after(
 
 
 def error_from_response(
-    response: httpx.Response, *, prediction_id: str | None = None
+    response: httpx.Response, *, prediction_id: str | None = None, hints: bool = True
 ) -> APIStatusError:
     """The typed error for a 4xx/5xx response; the message says what happened and what to do."""
     status = response.status_code
@@ -224,7 +224,7 @@ def error_from_response(
         return RateLimitError(text + advice, retry_after=wait, **common)
     if status >= 500:
         return ServerError(text + " The service failed; this is retried where safe.", **common)
-    hint = _HINTS.get(status)
+    hint = _HINTS.get(status) if hints else None
     return _STATUS_ERRORS.get(status, APIStatusError)(f"{text} {hint}" if hint else text, **common)
 
 

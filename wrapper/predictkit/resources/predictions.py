@@ -39,6 +39,7 @@ from predictkit_api.types import UNSET
 from predictkit import _aio
 from predictkit._errors import (
     APIConnectionError,
+    APIStatusError,
     ConflictError,
     NotFoundError,
     PredictKitError,
@@ -197,6 +198,15 @@ def checked_wait_options(options: object, *, sync: bool) -> WaitOptions | AsyncW
     return options
 
 
+def _check_after_id(after_id: object) -> None:
+    if after_id is not None and (
+        not isinstance(after_id, str) or not after_id or not after_id.isprintable()
+    ):
+        raise ValueError(
+            f"after_id must be an event id string from a previous stream, not {after_id!r}."
+        )
+
+
 def _check_wait_flag(wait: object) -> None:
     if not isinstance(wait, bool):
         raise TypeError(f"wait must be True or False, not {wait!r}.")
@@ -254,6 +264,10 @@ def _statuses(statuses: Iterable[str] | None) -> list[PredictionStatus] | None:
     if isinstance(statuses, str):
         statuses = [statuses]
     values = [str(s) for s in statuses]
+    if not values:
+        raise ValueError(
+            "statuses is empty, which would match nothing: pass None for every status."
+        )
     unknown = [s for s in values if s not in PREDICTION_STATUS_VALUES]
     if unknown:
         raise ValueError(
@@ -262,10 +276,46 @@ def _statuses(statuses: Iterable[str] | None) -> list[PredictionStatus] | None:
     return values  # type: ignore[return-value]  # checked against the Literal's values above
 
 
+MAX_DOWNLOAD_REDIRECTS = 10
+
+
+def _no_query(url: httpx.URL) -> httpx.URL:
+    """The URL without its query: a signed URL's query is a credential."""
+    return url.copy_with(query=None)
+
+
+def _next_hop(client: Client, response: httpx.Response) -> httpx.Request | None:
+    """The redirect to follow, checked like the first URL (httpx drops Authorization when the
+    origin changes); None when the response is not a redirect."""
+    hop = response.next_request if response.is_redirect else None
+    if hop is not None:
+        _download_target(client, str(hop.url))
+    return hop
+
+
+def _too_many_redirects(url: httpx.URL) -> APIConnectionError:
+    where = _no_query(url)
+    return APIConnectionError(
+        f"Downloading {where} failed: more than {MAX_DOWNLOAD_REDIRECTS} redirects.",
+        method="GET",
+        url=str(where),
+    )
+
+
+def _download_failed(response: httpx.Response) -> APIStatusError:
+    """The error for a failed download, without the signed query or the API's own hints."""
+    error = error_from_response(response, hints=False)
+    error.url = str(_no_query(response.request.url))
+    return error
+
+
 def _download_target(client: Client, url: str) -> tuple[httpx.URL, dict[str, str]]:
     """Check an output URL; the token goes only to the API's own origin."""
     if not isinstance(url, str) or not _is_http_url(url):
-        raise UnsafeDownloadError(f"Refusing to download {url!r}: only http(s) URLs are supported.")
+        shown = url.partition("?")[0] if isinstance(url, str) else url
+        raise UnsafeDownloadError(
+            f"Refusing to download {shown!r}: only http(s) URLs are supported."
+        )
     parsed = httpx.URL(url)
     api = client._is_api_url(parsed)
     if parsed.scheme == "http" and not api and parsed.host not in ("127.0.0.1", "localhost", "::1"):
@@ -542,6 +592,7 @@ class Predictions:
         ends after the ``done`` or ``error`` event. Use it as a context manager (or close()) to
         release the connection early."""
         pid = check_prediction_id(prediction_id)
+        _check_after_id(after_id)
         return PredictionStream(
             lambda call: self._client._send(call, stream=True), pid, after_id=after_id
         )
@@ -550,6 +601,7 @@ class Predictions:
         self, prediction_id: str, *, after_id: str | None = None
     ) -> AsyncPredictionStream:
         pid = check_prediction_id(prediction_id)
+        _check_after_id(after_id)
         return AsyncPredictionStream(
             lambda call: self._client._asend(call, stream=True), pid, after_id=after_id
         )
@@ -605,37 +657,58 @@ class Predictions:
 
     def download_output(self, url: str, destination: str | os.PathLike[str] | IO[bytes]) -> int:
         """Save an output file to a path (atomically) or a binary stream, in constant memory;
-        returns the byte count. The API token is sent only to the API's own origin."""
+        returns the byte count. Redirects are followed, each hop checked (https, or http on
+        loopback); the API token is sent only to the API's own origin."""
         target, headers = _download_target(self._client, url)
         http = self._client._pool.sync()
+        request = http.build_request("GET", target, headers=headers, timeout=self._client.timeout)
         try:
-            with http.stream(
-                "GET", target, headers=headers, timeout=self._client.timeout, follow_redirects=True
-            ) as response:
+            for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
+                response = http.send(request, stream=True)
+                hop = _next_hop(self._client, response)
+                if hop is None:
+                    break
+                response.close()
+                request = hop
+            else:
+                raise _too_many_redirects(target)
+            try:
                 if not response.is_success:
                     response.read()
-                    raise error_from_response(response)
+                    raise _download_failed(response)
                 with _sink(destination) as sink:
                     return sum(sink.write(chunk) for chunk in response.iter_bytes(_CHUNK))
+            finally:
+                response.close()
         except httpx.RequestError as exc:
-            raise _download_error(exc, target) from exc
+            raise _download_error(exc, request.url) from exc
 
     async def async_download_output(
         self, url: str, destination: str | os.PathLike[str] | IO[bytes]
     ) -> int:
         target, headers = _download_target(self._client, url)
         http = await self._client._pool.for_running_loop()
+        request = http.build_request("GET", target, headers=headers, timeout=self._client.timeout)
         try:
-            async with http.stream(
-                "GET", target, headers=headers, timeout=self._client.timeout, follow_redirects=True
-            ) as response:
+            for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
+                response = await http.send(request, stream=True)
+                hop = _next_hop(self._client, response)
+                if hop is None:
+                    break
+                await response.aclose()
+                request = hop
+            else:
+                raise _too_many_redirects(target)
+            try:
                 if not response.is_success:
                     await response.aread()
-                    raise error_from_response(response)
+                    raise _download_failed(response)
                 with _sink(destination) as sink:
                     return sum([sink.write(chunk) async for chunk in response.aiter_bytes(_CHUNK)])
+            finally:
+                await response.aclose()
         except httpx.RequestError as exc:
-            raise _download_error(exc, target) from exc
+            raise _download_error(exc, request.url) from exc
 
 
 class Poller:
@@ -805,8 +878,7 @@ def _sink(destination: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]
 
 
 def _download_error(exc: httpx.RequestError, url: httpx.URL) -> APIConnectionError:
-    # The query of a signed URL is a credential: keep it out of messages and attributes.
-    where = url.copy_with(query=None)
+    where = _no_query(url)
     return APIConnectionError(
         f"Downloading {where} failed ({type(exc).__name__}: {exc}).", method="GET", url=str(where)
     )
