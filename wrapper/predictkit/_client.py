@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import weakref
@@ -14,6 +13,7 @@ import attrs
 import httpx
 
 from predictkit import _aio
+from predictkit._checks import positive_seconds
 from predictkit._errors import ClientClosedError
 from predictkit._http import Call, RetryPolicy, Sender
 from predictkit._version import __version__
@@ -108,25 +108,16 @@ async def _close_at_loop_shutdown(client: httpx.AsyncClient) -> AsyncGenerator[N
         await client.aclose()
 
 
-def _finite_seconds(value: object) -> bool:
-    return (
-        not isinstance(value, bool)
-        and isinstance(value, int | float)
-        and math.isfinite(value)
-        and value > 0
-    )
-
-
 def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
     if isinstance(value, httpx.Timeout):
         parts = (value.connect, value.read, value.write, value.pool)
-        if not all(_finite_seconds(p) for p in parts):
+        if not all(positive_seconds(p) for p in parts):
             raise ValueError(
                 "Every part of the timeout must be a positive, finite number of seconds: a "
                 f"request must never hang forever (got {value!r})."
             )
         return value
-    if not _finite_seconds(value):
+    if not positive_seconds(value):
         raise ValueError(
             "timeout must be a positive, finite number of seconds or an httpx.Timeout, "
             f"not {value!r}."

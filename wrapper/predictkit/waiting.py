@@ -12,7 +12,6 @@ errors, 5xx, 429) do not end a wait; a 4xx does. ``timeout`` bounds the whole wa
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 from predictkit_api.models.prediction_with_details import PredictionWithDetails
 
+from predictkit._checks import positive_seconds
 from predictkit._errors import (
     APIConnectionError,
     PredictKitError,
@@ -54,22 +54,12 @@ FETCH_GRACE = 0.5
 TRANSIENT = (APIConnectionError, ServerError, RateLimitError)
 
 
-def _seconds(value: object) -> bool:
-    """A positive, finite number of seconds (not a bool, NaN or infinity)."""
-    return (
-        not isinstance(value, bool)
-        and isinstance(value, int | float)
-        and math.isfinite(value)
-        and value > 0
-    )
-
-
 def _check_options(poll_interval: object, timeout: object, on_poll: object) -> None:
-    if not _seconds(poll_interval):
+    if not positive_seconds(poll_interval):
         raise ValueError(
             f"poll_interval must be a positive, finite number of seconds, not {poll_interval!r}."
         )
-    if timeout is not None and not _seconds(timeout):
+    if timeout is not None and not positive_seconds(timeout):
         raise ValueError(
             f"timeout must be a positive, finite number of seconds or None, not {timeout!r}."
         )
