@@ -7,7 +7,8 @@ Retry rules. Idempotent calls (GET, cancel) retry on connection errors, timeouts
 5xx. Create retries only when the request provably did not reach the server or was refused
 before any work (connect failures, 429); any other failure after sending raises
 CreateOutcomeUnknownError, because repeating the POST could run the prediction twice.
-Backoff is exponential with jitter and honours Retry-After / x-ratelimit-reset up to a cap.
+Backoff is exponential with jitter and honours Retry-After (and, on 429, x-ratelimit-reset)
+up to a cap. A call may carry a deadline (a wait's), which cuts attempts and retry sleeps.
 """
 
 from __future__ import annotations

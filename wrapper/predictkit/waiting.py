@@ -7,7 +7,8 @@ I/O. So the sync and async waits are one algorithm, tested once, without sockets
 How a wait spends requests: when the prediction's event stream is available it listens to it,
 so the end is seen within milliseconds at the cost of one open connection; otherwise it polls
 with exponential backoff from 50 ms up to ``poll_interval``. Transient failures (connection
-errors, 5xx, 429) do not end a wait; a 4xx does. ``timeout`` bounds the whole wait.
+errors, 5xx, 429) do not end a wait; a 4xx does. ``timeout`` bounds the whole wait: each
+step carries what is left of it, which cuts every request's timeouts and retry sleeps.
 """
 
 from __future__ import annotations
