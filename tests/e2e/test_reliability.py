@@ -236,3 +236,31 @@ def test_a_create_whose_body_is_cut_is_recovered_through_location(
     assert predictkit_server.prediction_count() == 1
     assert len(paths(predictkit_server, "create_prediction")) == 1
     assert paths(predictkit_server, "get_prediction") == [f"/v1/predictions/{p.id}"]
+
+
+def test_a_long_retry_after_inside_a_wait_pauses_then_times_out(
+    client: Client, predictkit_server: ReferenceServer
+) -> None:
+    p = client.predictions.create(
+        {"input": {"sleep": 30, "stream_available": False}}, model="demo/echo"
+    )
+    predictkit_server.inject("get_prediction", Fault.status(429, retry_after=20), times=50)
+    with pytest.raises(WaitTimeoutError) as caught:
+        p.wait(WaitOptions(timeout=1.0))
+    # The server asked for 20 s: the wait paused to its deadline instead of hammering it.
+    assert isinstance(caught.value.__cause__, RateLimitError)
+    assert len(paths(predictkit_server, "get_prediction")) <= 3
+    predictkit_server.clear_faults()
+    client.predictions.cancel(p.id)
+
+
+def test_a_created_prediction_that_cannot_be_read_is_never_reported_as_retryable(
+    client: Client, predictkit_server: ReferenceServer
+) -> None:
+    predictkit_server.inject("create_prediction", Fault.truncated())
+    predictkit_server.inject("get_prediction", Fault.drop(), times=3)
+    with pytest.raises(CreateOutcomeUnknownError) as caught:
+        client.predictions.create({"input": {}}, model="demo/echo")
+    assert caught.value.prediction_id is not None
+    assert "Do not create it again" in str(caught.value)
+    assert predictkit_server.prediction_count() == 1

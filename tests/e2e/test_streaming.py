@@ -5,8 +5,15 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from predictkit import Client, PredictionFailedError, PredictionStreamEvent, StreamError
-from predictkit.streaming import MAX_RECONNECTS
+from predictkit import (
+    Client,
+    PredictionFailedError,
+    PredictionStreamEvent,
+    StreamError,
+    WaitOptions,
+    WaitTimeoutError,
+)
+from predictkit.streaming import MAX_RECONNECTS, QUIET_BEFORE_CHECK
 from predictkit.testing import Fault, ReferenceServer
 
 from .conftest import Api, paths
@@ -163,3 +170,29 @@ def test_a_stream_outlives_quiet_periods_longer_than_the_servers_idle_gap() -> N
     assert [e.event for e in events] == ["init", "output", "done"]
     assert events[1].data == "late"
     assert MAX_RECONNECTS < connections <= 9  # reconnected after each idle close, no tight loop
+
+
+def test_a_stream_resumed_after_its_end_stops_instead_of_reconnecting_forever() -> None:
+    with (
+        ReferenceServer(wait_ceiling=0.6) as server,
+        Client(access_token=server.token, api_base_url=server.url) as client,
+    ):
+        p = client.predictions.create({"input": {}}, model="demo/echo", wait=True)
+        done = list(client.predictions.stream(p.id))[-1]
+        assert done.event == "done"
+        # Nothing comes after the terminal event: after a few quiet connections the stream
+        # sees the prediction has ended and stops.
+        assert list(client.predictions.stream(p.id, after_id=done.id)) == []
+        assert len(paths(server, "stream_prediction")) <= 1 + QUIET_BEFORE_CHECK
+
+
+def test_a_wait_on_a_chatty_stream_still_keeps_its_deadline(client: Client) -> None:
+    p = client.predictions.create(
+        {"input": {"stream": list(range(60)), "sleep": 6}}, model="demo/echo"
+    )
+    # Events arrive every 0.1 s, so no read ever times out; the deadline must still hold.
+    with pytest.raises(WaitTimeoutError) as caught:
+        p.wait(WaitOptions(timeout=1.0))
+    assert caught.value.prediction is not None
+    assert caught.value.prediction.status != "succeeded"
+    client.predictions.cancel(p.id)

@@ -381,3 +381,14 @@ def test_stream_refuses_a_bad_after_id(bad: object) -> None:
     client = Client(access_token=TOKEN, api_base_url="https://api.test/v1")
     with client, pytest.raises(ValueError, match="after_id"):
         client.predictions.stream(PID, after_id=bad)  # type: ignore[arg-type]
+
+
+def test_a_coroutine_on_poll_is_refused_by_blocking_waits() -> None:
+    from predictkit import WaitOptions
+    from predictkit.resources.predictions import checked_wait_options
+
+    async def on_poll(p: object) -> None: ...
+
+    with pytest.raises(TypeError, match="must be awaited"):
+        checked_wait_options(WaitOptions(on_poll=on_poll), sync=True)  # type: ignore[arg-type]
+    assert checked_wait_options(WaitOptions(on_poll=on_poll), sync=False).on_poll is on_poll  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -60,3 +61,34 @@ def test_a_refused_download_keeps_the_signature_out_and_gives_no_api_hints() -> 
     assert "s3cr3t" not in str(err) and "s3cr3t" not in (err.url or "")
     assert err.url == "https://storage.test/out.png"
     assert "token" not in str(err).lower()
+
+
+def test_a_refused_hop_closes_its_response() -> None:
+    closed: list[bool] = []
+
+    class Body(httpx.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            yield b""
+
+        def close(self) -> None:
+            closed.append(True)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        location = "http://files.example.com/x?sig=S"
+        return httpx.Response(302, headers={"location": location}, stream=Body())
+
+    with _client(httpx.MockTransport(handler)) as client, pytest.raises(UnsafeDownloadError):
+        client.predictions.download_output(SIGNED, io.BytesIO())
+    assert closed == [True]  # the connection goes back to the pool
+
+
+def test_a_users_own_redirect_following_client_cannot_skip_the_hop_checks() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "storage.test":
+            return httpx.Response(302, headers={"location": "http://internal.example/secret"})
+        return httpx.Response(200, content=b"leaked")
+
+    http = httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True)
+    client = Client(access_token="t", api_base_url=API, http_client=http)
+    with http, client, pytest.raises(UnsafeDownloadError):
+        client.predictions.download_output(SIGNED, io.BytesIO())

@@ -12,6 +12,7 @@ from predictkit._http import Call
 from predictkit.streaming import (
     DEFAULT_IDLE,
     MAX_RECONNECTS,
+    QUIET_BEFORE_CHECK,
     AsyncPredictionStream,
     PredictionStream,
     PredictionStreamEvent,
@@ -159,13 +160,21 @@ def test_accept_drops_only_the_event_replayed_on_resume() -> None:
 def test_quiet_connections_that_lasted_are_not_failures() -> None:
     now = [0.0]
     state = _Resume(PID, "1", 30.0, clock=lambda: now[0])
+    checks = 0
     for _ in range(MAX_RECONNECTS * 4):  # a prediction silent for many idle gaps
         state.call()
-        now[0] += 30.0  # the server closed the stream after its idle gap
+        now[0] += 2.0  # connecting and the response headers take their time...
+        state.opened()
+        now[0] += 30.0  # ...then the server closes the stream after its idle gap
         assert state.on_disconnect(None) == 0.0
+        checks += state.should_check_end()
     assert state.failures == 0
-    state.call()  # but connections that end at once, with nothing, do count
-    for _ in range(MAX_RECONNECTS):
+    # Every QUIET_BEFORE_CHECK quiet connections, the stream asks whether the prediction ended.
+    assert checks == MAX_RECONNECTS * 4 // QUIET_BEFORE_CHECK
+    for _ in range(MAX_RECONNECTS):  # but connections that end at once, with nothing, count
+        state.call()
+        now[0] += 2.0  # (a slow connect does not make a connection "last")
+        state.opened()
         state.on_disconnect(None)
     with pytest.raises(StreamError):
         state.on_disconnect(None)

@@ -224,7 +224,8 @@ def error_from_response(
         advice = f" Retry after {wait:.1f}s." if wait is not None else " Slow down and retry."
         return RateLimitError(text + advice, retry_after=wait, **common)
     if status >= 500:
-        return ServerError(text + " The service failed; this is retried where safe.", **common)
+        advice = " The service failed; this is retried where safe." if hints else ""
+        return ServerError(text + advice, **common)
     hint = _HINTS.get(status) if hints else None
     return _STATUS_ERRORS.get(status, APIStatusError)(f"{text} {hint}" if hint else text, **common)
 

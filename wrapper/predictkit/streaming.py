@@ -42,6 +42,8 @@ MAX_RECONNECTS = 5
 """Failed connections in a row (errors, or closed at once without an event) before giving up."""
 MIN_HEALTHY_CONNECTION = 0.5
 """Seconds a connection closed cleanly without events must have lasted to count as healthy."""
+QUIET_BEFORE_CHECK = 3
+"""Healthy connections without events in a row before checking that the prediction runs."""
 
 
 @attrs.define
@@ -115,6 +117,7 @@ class _Resume:
     failures: int = 0
     resumed_from: str | None = None
     events: int = 0
+    quiet: int = 0
     connected_at: float = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -122,8 +125,20 @@ class _Resume:
 
     def call(self) -> Call:
         """The request for the next connection, resuming after the last event seen."""
-        self.resumed_from, self.events, self.connected_at = self.last_event_id, 0, self.clock()
+        self.resumed_from, self.events = self.last_event_id, 0
         return stream_call(self.prediction_id, self.last_event_id, self.idle)
+
+    def opened(self) -> None:
+        """The response headers arrived: the connection's life starts now (not at connect)."""
+        self.connected_at = self.clock()
+
+    def should_check_end(self) -> bool:
+        """After a few quiet connections in a row, ask whether the prediction has ended: a
+        stream resumed after its terminal event would otherwise reconnect forever."""
+        if self.quiet < QUIET_BEFORE_CHECK:
+            return False
+        self.quiet = 0
+        return True
 
     def accept(self, event: PredictionStreamEvent) -> bool:
         """Record an event; False for the one event a server may replay on resume (the first
@@ -147,6 +162,7 @@ class _Resume:
         lasted = self.clock() - self.connected_at >= MIN_HEALTHY_CONNECTION
         if cause is None and (self.events > 0 or lasted):
             self.failures = 0
+            self.quiet = 0 if self.events > 0 else self.quiet + 1
             return 0.0
         self.failures += 1
         if self.failures > MAX_RECONNECTS:
@@ -180,8 +196,10 @@ class PredictionStream:
         *,
         after_id: str | None = None,
         idle: float = DEFAULT_IDLE,
+        has_ended: Callable[[], bool] | None = None,
     ) -> None:
         self._open = open_response
+        self._has_ended = has_ended
         self._state = _Resume(prediction_id, after_id, idle)
         self._events = self._run()
 
@@ -195,6 +213,7 @@ class PredictionStream:
         while not state.finished:
             call = state.call()
             response = self._open(call)
+            state.opened()
             cause: BaseException | None = None
             try:
                 decoder = SSEDecoder()
@@ -209,6 +228,8 @@ class PredictionStream:
             finally:
                 response.close()
             time.sleep(state.on_disconnect(cause))
+            if state.should_check_end() and self._has_ended is not None and self._has_ended():
+                return  # ended, and nothing came after the id we resumed from
 
     def __iter__(self) -> Self:
         return self
@@ -242,8 +263,10 @@ class AsyncPredictionStream:
         *,
         after_id: str | None = None,
         idle: float = DEFAULT_IDLE,
+        has_ended: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self._open = open_response
+        self._has_ended = has_ended
         self._state = _Resume(prediction_id, after_id, idle)
         self._events = self._run()
 
@@ -257,6 +280,7 @@ class AsyncPredictionStream:
         while not state.finished:
             call = state.call()
             response = await self._open(call)
+            state.opened()
             cause: BaseException | None = None
             try:
                 decoder = SSEDecoder()
@@ -271,6 +295,8 @@ class AsyncPredictionStream:
             finally:
                 await response.aclose()
             await _aio.sleep(state.on_disconnect(cause))
+            if state.should_check_end() and self._has_ended is not None and await self._has_ended():
+                return
 
     def __aiter__(self) -> Self:
         return self

@@ -51,7 +51,7 @@ MAX_FAILED_ROUNDS = 10
 MAX_LISTEN_FAILURES = 3
 """Failed or empty stream connections in a row before a wait falls back to polling."""
 FETCH_GRACE = 0.5
-"""Seconds a fetch may run past a wait's deadline (the most a wait overruns its timeout)."""
+"""Seconds a fetch (or the cancel of cancel_on_timeout) may run past a wait's deadline."""
 TRANSIENT = (APIConnectionError, ServerError, RateLimitError)
 
 
@@ -144,7 +144,9 @@ class Notify(Generic[P]):
 
 @attrs.frozen
 class Cancel:
-    """Ask the API to cancel the prediction -> None."""
+    """Ask the API to cancel the prediction, within ``budget`` seconds -> None."""
+
+    budget: float | None = None
 
 
 Step = Fetch | Sleep | Listen | Notify[Any] | Cancel
@@ -161,6 +163,8 @@ class _WaitState:
     polls: int = 0
     failures: int = 0
     last_error: PredictKitError | None = None
+    pause: float | None = None
+    """Seconds a 429 asked us to wait before the next request."""
 
     def poll_delay(self, poll_interval: float, remaining: float | None) -> float:
         delay = min(poll_interval, FIRST_POLL * 2.0**self.polls)
@@ -197,7 +201,10 @@ def wait_policy(
         remaining = None if deadline is None else deadline - clock()
         if remaining is not None and remaining <= 0:
             yield from _expire(current, state, options.timeout or 0.0, cancel_on_timeout)
-        if state.listening and current is not None and current.stream is True:
+        if state.pause is not None:
+            pause, state.pause = state.pause, None
+            yield Sleep(pause if remaining is None else min(pause, remaining))
+        elif state.listening and current is not None and current.stream is True:
             yield from _listen(state, remaining, clock)
         else:
             yield Sleep(state.poll_delay(options.poll_interval, remaining))
@@ -217,12 +224,14 @@ def _fetch(state: _WaitState, budget: float | None) -> Generator[Step, Any, Any]
     except TRANSIENT as exc:
         state.failures += 1
         state.last_error = exc
+        if isinstance(exc, RateLimitError) and exc.retry_after:
+            state.pause = exc.retry_after
         if state.failures >= MAX_FAILED_ROUNDS:
             raise
         if state.failures > 1:
             state.listening = False
         return None
-    state.failures = 0
+    state.failures, state.last_error = 0, None
     if state.heard_end and not is_terminal(fetched.status):
         state.listening = False  # the stream ended but the status lags: poll from here
     return fetched
@@ -259,7 +268,7 @@ def _expire(
     cancelled = False
     if cancel:
         try:
-            yield Cancel()
+            yield Cancel(FETCH_GRACE)
             cancelled = True
         except PredictKitError:
             cancelled = False  # it ended meanwhile, or the API cannot be reached

@@ -13,6 +13,7 @@ openapi.yaml, but would split one call into two URL shapes).
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import math
 import os
@@ -41,6 +42,7 @@ from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
     ConflictError,
+    CreateOutcomeUnknownError,
     NotFoundError,
     PredictKitError,
     UnsafeDownloadError,
@@ -50,7 +52,13 @@ from predictkit._prediction import PredictionWithIO
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import AsyncPage, AsyncPaginator, Page, check_limit, check_page_size
-from predictkit.streaming import AsyncPredictionStream, PredictionStream, SSEDecoder, stream_call
+from predictkit.streaming import (
+    TERMINAL_EVENTS,
+    AsyncPredictionStream,
+    PredictionStream,
+    SSEDecoder,
+    stream_call,
+)
 from predictkit.waiting import (
     DEFAULT_ASYNC_WAIT_OPTIONS,
     DEFAULT_WAIT_OPTIONS,
@@ -104,10 +112,10 @@ def _deadline(budget: float | None) -> float | None:
     return None if budget is None else time.monotonic() + budget
 
 
-def cancel_call(prediction_id: str) -> Call:
+def cancel_call(prediction_id: str, deadline: float | None = None) -> Call:
     pid = check_prediction_id(prediction_id)
     # Cancel is idempotent by the API's own rules, so it may be retried like a GET.
-    return Call(cancel_prediction._get_kwargs(pid), prediction_id=pid)
+    return Call(cancel_prediction._get_kwargs(pid), prediction_id=pid, deadline=deadline)
 
 
 def list_call(
@@ -190,10 +198,14 @@ def checked_wait_options(options: object, *, sync: bool) -> WaitOptions | AsyncW
         return DEFAULT_WAIT_OPTIONS if sync else DEFAULT_ASYNC_WAIT_OPTIONS
     if not isinstance(options, WaitOptions | AsyncWaitOptions):
         raise TypeError(f"wait options must be WaitOptions or AsyncWaitOptions, not {options!r}.")
-    if sync and isinstance(options, AsyncWaitOptions) and options.on_poll is not None:
+    if (
+        sync
+        and options.on_poll is not None
+        and (isinstance(options, AsyncWaitOptions) or inspect.iscoroutinefunction(options.on_poll))
+    ):
         raise TypeError(
-            "AsyncWaitOptions.on_poll is awaited, which a blocking wait cannot do: pass "
-            "WaitOptions here, or use the async_ method."
+            "This on_poll must be awaited, which a blocking wait cannot do: pass a plain "
+            "function in WaitOptions, or use the async_ method."
         )
     return options
 
@@ -353,7 +365,8 @@ class Predictions:
             if pid is None:
                 raise error_from_exception(exc, response.request, call) from exc
             log.info("create response of %s was cut (%s); fetching it", pid, type(exc).__name__)
-            return self.get(pid)
+            with _created_but_unread(pid):
+                return self.get(pid)
         finally:
             response.close()
         with _tagged(created_id(response)):
@@ -367,7 +380,8 @@ class Predictions:
             if pid is None:
                 raise error_from_exception(exc, response.request, call) from exc
             log.info("create response of %s was cut (%s); fetching it", pid, type(exc).__name__)
-            return await self.async_get(pid)
+            with _created_but_unread(pid):
+                return await self.async_get(pid)
         finally:
             await response.aclose()
         with _tagged(created_id(response)):
@@ -468,7 +482,7 @@ class Predictions:
             elif isinstance(step, Notify) and opts.on_poll is not None:
                 opts.on_poll(step.prediction)
             elif isinstance(step, Cancel):
-                self.cancel(prediction_id)
+                self._client._send(cancel_call(prediction_id, _deadline(step.budget))).close()
             return None
 
         with _tagged(prediction_id):
@@ -500,7 +514,8 @@ class Predictions:
                 if outcome is not None:
                     await outcome
             elif isinstance(step, Cancel):
-                await self.async_cancel(prediction_id)
+                call = cancel_call(prediction_id, _deadline(step.budget))
+                await (await self._client._asend(call)).aclose()
             return None
 
         with _tagged(prediction_id):
@@ -510,7 +525,7 @@ class Predictions:
     def _listen(self, prediction_id: str, step: Listen) -> Heard:
         call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
         response = self._client._send(call, stream=True)
-        hearing = _Hearing(step.after_id)
+        hearing = _Hearing(step.after_id, call.deadline)
         try:
             for line in response.iter_lines():
                 if hearing.feed(line):
@@ -526,7 +541,7 @@ class Predictions:
     async def _async_listen(self, prediction_id: str, step: Listen) -> Heard:
         call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
         response = await self._client._asend(call, stream=True)
-        hearing = _Hearing(step.after_id)
+        hearing = _Hearing(step.after_id, call.deadline)
         try:
             async for line in response.aiter_lines():
                 if hearing.feed(line):
@@ -594,7 +609,10 @@ class Predictions:
         pid = check_prediction_id(prediction_id)
         _check_after_id(after_id)
         return PredictionStream(
-            lambda call: self._client._send(call, stream=True), pid, after_id=after_id
+            lambda call: self._client._send(call, stream=True),
+            pid,
+            after_id=after_id,
+            has_ended=lambda: is_terminal(self.get(pid).status),
         )
 
     def async_stream(
@@ -602,8 +620,15 @@ class Predictions:
     ) -> AsyncPredictionStream:
         pid = check_prediction_id(prediction_id)
         _check_after_id(after_id)
+
+        async def has_ended() -> bool:
+            return is_terminal((await self.async_get(pid)).status)
+
         return AsyncPredictionStream(
-            lambda call: self._client._asend(call, stream=True), pid, after_id=after_id
+            lambda call: self._client._asend(call, stream=True),
+            pid,
+            after_id=after_id,
+            has_ended=has_ended,
         )
 
     # run: create with cancel-on-interrupt -----------------------------------------------------
@@ -664,8 +689,12 @@ class Predictions:
         request = http.build_request("GET", target, headers=headers, timeout=self._client.timeout)
         try:
             for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
-                response = http.send(request, stream=True)
-                hop = _next_hop(self._client, response)
+                response = http.send(request, stream=True, follow_redirects=False)
+                try:
+                    hop = _next_hop(self._client, response)
+                except BaseException:
+                    response.close()
+                    raise
                 if hop is None:
                     break
                 response.close()
@@ -691,8 +720,12 @@ class Predictions:
         request = http.build_request("GET", target, headers=headers, timeout=self._client.timeout)
         try:
             for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
-                response = await http.send(request, stream=True)
-                hop = _next_hop(self._client, response)
+                response = await http.send(request, stream=True, follow_redirects=False)
+                try:
+                    hop = _next_hop(self._client, response)
+                except BaseException:
+                    await response.aclose()
+                    raise
                 if hop is None:
                     break
                 await response.aclose()
@@ -780,25 +813,40 @@ class Poller:
 
 
 class _Hearing:
-    """Pure: consume SSE lines for a wait until a terminal event; report what was heard."""
+    """Consume SSE lines for a wait until a terminal event or the deadline (events arriving
+    steadily never reset it); report what was heard."""
 
-    def __init__(self, after_id: str | None) -> None:
+    def __init__(self, after_id: str | None, deadline: float | None) -> None:
         self._decoder = SSEDecoder()
+        self._deadline = deadline
         self._last_id = after_id
         self._events = 0
         self._terminal = False
 
     def feed(self, line: str) -> bool:
+        """True when listening should stop."""
         event = self._decoder.feed(line)
-        if event is None:
-            return False
-        self._events += 1
-        self._last_id = event.id or self._last_id
-        self._terminal = event.event in ("done", "error")
-        return self._terminal
+        if event is not None:
+            self._events += 1
+            self._last_id = event.id or self._last_id
+            self._terminal = event.event in TERMINAL_EVENTS
+        return self._terminal or (self._deadline is not None and time.monotonic() >= self._deadline)
 
     def heard(self) -> Heard:
         return Heard(self._last_id, self._events, self._terminal)
+
+
+@contextlib.contextmanager
+def _created_but_unread(prediction_id: str) -> Iterator[None]:
+    """The prediction exists but could not be read: never let that look retryable."""
+    try:
+        yield
+    except PredictKitError as exc:
+        raise CreateOutcomeUnknownError(
+            f"Prediction {prediction_id} was created, but reading it failed ({exc}). Do not "
+            f"create it again: get it with client.predictions.get({prediction_id!r}).",
+            prediction_id=prediction_id,
+        ) from exc
 
 
 def _note_failed_cancel(exc: BaseException, prediction_id: str, error: PredictKitError) -> None:
