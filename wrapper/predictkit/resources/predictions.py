@@ -361,10 +361,7 @@ class Predictions:
         try:
             response.read()
         except httpx.RequestError as exc:
-            pid = created_id(response)
-            if pid is None:
-                raise error_from_exception(exc, response.request, call) from exc
-            log.info("create response of %s was cut (%s); fetching it", pid, type(exc).__name__)
+            pid = _id_of_cut_create(response, exc, call)
             with _created_but_unread(pid):
                 return self.get(pid)
         finally:
@@ -376,10 +373,7 @@ class Predictions:
         try:
             await response.aread()
         except httpx.RequestError as exc:
-            pid = created_id(response)
-            if pid is None:
-                raise error_from_exception(exc, response.request, call) from exc
-            log.info("create response of %s was cut (%s); fetching it", pid, type(exc).__name__)
+            pid = _id_of_cut_create(response, exc, call)
             with _created_but_unread(pid):
                 return await self.async_get(pid)
         finally:
@@ -834,6 +828,16 @@ class _Hearing:
 
     def heard(self) -> Heard:
         return Heard(self._last_id, self._events, self._terminal)
+
+
+def _id_of_cut_create(response: httpx.Response, exc: httpx.RequestError, call: Call) -> str:
+    """A create's 2xx body was cut: the id from Location, or (without one) the error saying the
+    outcome is unknown."""
+    pid = created_id(response)
+    if pid is None:
+        raise error_from_exception(exc, response.request, call) from exc
+    log.info("create response of %s was cut (%s); fetching it", pid, type(exc).__name__)
+    return pid
 
 
 @contextlib.contextmanager
