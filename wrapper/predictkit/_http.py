@@ -35,6 +35,7 @@ from predictkit._errors import (
     BadRequestError,
     ConflictError,
     CreateOutcomeUnknownError,
+    MissingTokenError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
@@ -344,8 +345,6 @@ class Sender:
     policy: RetryPolicy
 
     def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
-        from predictkit._errors import MissingTokenError  # noqa: PLC0415 - tiny, avoids clutter
-
         if not self.token:
             raise MissingTokenError()
         kwargs = dict(call.kwargs)

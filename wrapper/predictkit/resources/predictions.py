@@ -385,10 +385,18 @@ class Predictions:
 
     def get(self, prediction_id: str) -> PredictionWithIO:
         """The prediction with its input, output and error."""
-        return self._prediction(self._client._send(get_call(prediction_id)))
+        return self._get(prediction_id)
 
     async def async_get(self, prediction_id: str) -> PredictionWithIO:
-        return self._prediction(await self._client._asend(get_call(prediction_id)))
+        return await self._async_get(prediction_id)
+
+    def _get(self, prediction_id: str, budget: float | None = None) -> PredictionWithIO:
+        """get(), within ``budget`` seconds (retries included) when a wait gives one."""
+        return self._prediction(self._client._send(get_call(prediction_id, _deadline(budget))))
+
+    async def _async_get(self, prediction_id: str, budget: float | None = None) -> PredictionWithIO:
+        call = get_call(prediction_id, _deadline(budget))
+        return self._prediction(await self._client._asend(call))
 
     # create ----------------------------------------------------------------------------------
 
@@ -467,8 +475,7 @@ class Predictions:
 
         def execute(step: Any) -> Any:
             if isinstance(step, Fetch):
-                call = get_call(prediction_id, _deadline(step.budget))
-                return self._prediction(self._client._send(call))
+                return self._get(prediction_id, step.budget)
             if isinstance(step, Listen):
                 return self._listen(prediction_id, step)
             if isinstance(step, Sleep):
@@ -476,7 +483,7 @@ class Predictions:
             elif isinstance(step, Notify) and opts.on_poll is not None:
                 opts.on_poll(step.prediction)
             elif isinstance(step, Cancel):
-                self._client._send(cancel_call(prediction_id, _deadline(step.budget))).close()
+                self._cancel(prediction_id, step.budget)
             return None
 
         with _tagged(prediction_id):
@@ -497,8 +504,7 @@ class Predictions:
 
         async def execute(step: Any) -> Any:
             if isinstance(step, Fetch):
-                call = get_call(prediction_id, _deadline(step.budget))
-                return self._prediction(await self._client._asend(call))
+                return await self._async_get(prediction_id, step.budget)
             if isinstance(step, Listen):
                 return await self._async_listen(prediction_id, step)
             if isinstance(step, Sleep):
@@ -508,8 +514,7 @@ class Predictions:
                 if outcome is not None:
                     await outcome
             elif isinstance(step, Cancel):
-                call = cancel_call(prediction_id, _deadline(step.budget))
-                await (await self._client._asend(call)).aclose()
+                await self._async_cancel(prediction_id, step.budget)
             return None
 
         with _tagged(prediction_id):
@@ -589,10 +594,17 @@ class Predictions:
     def cancel(self, prediction_id: str) -> None:
         """Ask the API to stop the prediction. Repeating is harmless; a prediction that already
         ended raises ConflictError."""
-        self._client._send(cancel_call(prediction_id)).close()
+        self._cancel(prediction_id)
 
     async def async_cancel(self, prediction_id: str) -> None:
-        await (await self._client._asend(cancel_call(prediction_id))).aclose()
+        await self._async_cancel(prediction_id)
+
+    def _cancel(self, prediction_id: str, budget: float | None = None) -> None:
+        self._client._send(cancel_call(prediction_id, _deadline(budget))).close()
+
+    async def _async_cancel(self, prediction_id: str, budget: float | None = None) -> None:
+        call = cancel_call(prediction_id, _deadline(budget))
+        await (await self._client._asend(call)).aclose()
 
     # stream ----------------------------------------------------------------------------------
 
