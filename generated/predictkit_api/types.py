@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -13,6 +13,14 @@ class Unset:
 
 
 UNSET: Unset = Unset()
+
+OMITTED: Any = UNSET
+"""Default of a model field that may be null: leave the key out of to_dict().
+
+predictkit override. Model attributes never hold it (they read None when a key is absent); give
+it to a constructor only to leave such a field out explicitly, e.g. in a `**kwargs` built in code.
+None, by contrast, is sent as null. Typed Any so that it fits a field typed `str | None`.
+"""
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str
@@ -51,4 +59,4 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = ["OMITTED", "UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]

@@ -87,7 +87,7 @@ def test_new_optional_property_is_drift_until_regenerated(checkout: Path) -> Non
     edit_webhook_schema(checkout, new_property=True, new_description=False)
 
     diff = assert_drift(checkout, WEBHOOK_MODEL)
-    assert "+    events: list[str] | Unset = UNSET" in diff
+    assert "+    events: list[str] | None = None" in diff
     # Only the edited schema's module changes.
     changed = {line[len("+++ regenerated/") :] for line in diff.splitlines() if line[:4] == "+++ "}
     assert changed == {WEBHOOK_MODEL}
@@ -96,7 +96,7 @@ def test_new_optional_property_is_drift_until_regenerated(checkout: Path) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
     assert "regenerated generated/predictkit_api" in result.stdout
     webhook = (checkout / "generated" / "predictkit_api" / WEBHOOK_MODEL).read_text()
-    assert "events: list[str] | Unset = UNSET" in webhook
+    assert "events: list[str] | None = None" in webhook
     assert_clean(checkout)
 
 

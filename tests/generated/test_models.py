@@ -171,9 +171,9 @@ def test_get_prediction_example_values() -> None:
     assert isinstance(p.error, TaskError)
     assert (p.error.source, p.error.message, p.error.detail) == ("internal", "string", None)
     assert p.url == "string"  # legacy key, declared optional
-    assert p.metrics is UNSET
-    assert p.stream is UNSET
-    assert p.logs is UNSET
+    assert p.metrics is None
+    assert p.stream is None
+    assert p.logs is None
     assert p.additional_properties == {}
 
 
@@ -211,7 +211,7 @@ def test_users_examples_keep_older_field_names() -> None:
     assert user.id == EXAMPLE_UUID
     assert user.username == "string"
     assert user.name == "string"
-    assert user.account_id is UNSET
+    assert user.account_id is None
     assert user.updated_at == UTC_EXAMPLE_TIME
     assert user.additional_properties == {"urls": ["string"]}  # list item type has no `urls`
 
@@ -227,14 +227,14 @@ def test_model_example_values(name: str) -> None:
     assert m.visibility == "private"
     assert isinstance(m.owner, BaseUser)
     assert (m.owner.id, m.owner.username, m.owner.avatar_url) == (EXAMPLE_UUID, "string", "string")
-    assert m.owner.account_id is UNSET
+    assert m.owner.account_id is None
     assert [(c.name, c.slug) for c in m.categories] == [("string", "string")]
     assert isinstance(m.latest_version, ModelVersionWithDetails)
     assert m.latest_version.schemas.prediction.input_.additional_properties == {}
     assert m.latest_version.container_image_digest == "string"
     assert isinstance(m.hardware, LegacyModelHardware)
     assert (m.hardware.identifier, m.hardware.name) == ("string", "string")
-    assert m.cover_image_url is UNSET
+    assert m.cover_image_url is None
     assert m.predictions_count == 0
 
 
@@ -260,7 +260,7 @@ def test_request_examples_values() -> None:
     }
     assert isinstance(webhook.webhook, Webhook)
     assert webhook.webhook.url == "https://your-server.com/webhooks/wriftai"
-    assert webhook.webhook.secret is UNSET
+    assert webhook.webhook.secret is None
 
     # The reference marks `hardware_identifier` required; the SDK has no such field. It survives.
     model = CreateModelRequest.from_dict(load_object("create_model.request.json"))
@@ -269,7 +269,7 @@ def test_request_examples_values() -> None:
 
     version = CreateModelVersionRequest.from_dict(load_object("create_model_version.request.json"))
     assert version.container_image_digest == "string"  # the pattern is not enforced client-side
-    assert version.compatibilities is UNSET
+    assert version.compatibilities is None
 
 
 def test_constructed_prediction_request_sends_stream_false() -> None:
@@ -445,7 +445,7 @@ def test_null_optional_fields_parse() -> None:
         None,
         None,
     )
-    assert page.previous_url is UNSET
+    assert page.previous_url is None
     assert page.to_dict() == page_body
 
 
@@ -454,7 +454,7 @@ def test_current_shapes_parse() -> None:
     body = prediction_body(metrics={"predict_time": 0.2}, stream=False)
     del body["url"]
     p = PredictionWithDetails.from_dict(body)
-    assert p.url is UNSET
+    assert p.url is None
     assert "url" not in p.to_dict()
 
     user = UserWithDetails.from_dict(
@@ -467,7 +467,7 @@ def test_current_shapes_parse() -> None:
         }
     )
     assert (user.account_id, user.name, user.display_name) == ("acc_1", "ada", "Ada")
-    assert user.id is UNSET
+    assert user.id is None
     assert user.created_at == datetime.datetime(2025, 3, 18, 10, 0, 0, 123456, datetime.UTC)
 
 

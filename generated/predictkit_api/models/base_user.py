@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="BaseUser")
 
@@ -19,25 +19,25 @@ class BaseUser:
     """
 
     avatar_url: str
-    account_id: str | Unset = UNSET
-    name: str | Unset = UNSET
+    account_id: str | None = None
+    name: str | None = None
     """ The unique handle. """
-    id: str | Unset = UNSET
+    id: str | None = None
     """ Older name of `account_id`. """
-    username: str | Unset = UNSET
+    username: str | None = None
     """ Older name of `name`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         avatar_url = self.avatar_url
 
-        account_id = self.account_id
+        account_id = UNSET if self.account_id is None else self.account_id
 
-        name = self.name
+        name = UNSET if self.name is None else self.name
 
-        id = self.id
+        id = UNSET if self.id is None else self.id
 
-        username = self.username
+        username = UNSET if self.username is None else self.username
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -62,13 +62,13 @@ class BaseUser:
         d = dict(src_dict)
         avatar_url = d.pop("avatar_url")
 
-        account_id = d.pop("account_id", UNSET)
+        account_id = d.pop("account_id", None)
 
-        name = d.pop("name", UNSET)
+        name = d.pop("name", None)
 
-        id = d.pop("id", UNSET)
+        id = d.pop("id", None)
 
-        username = d.pop("username", UNSET)
+        username = d.pop("username", None)
 
         base_user = cls(
             avatar_url=avatar_url,

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Compatibilities")
 
@@ -15,23 +15,23 @@ T = TypeVar("T", bound="Compatibilities")
 class Compatibilities:
     """Which vendor-compatible endpoints a version answers."""
 
-    openai_chat_completions: bool | Unset = UNSET
-    openai_embeddings: bool | Unset = UNSET
-    openai_images_generations: bool | Unset = UNSET
-    openai_responses: bool | Unset = UNSET
-    anthropic_messages: bool | Unset = UNSET
+    openai_chat_completions: bool | None = None
+    openai_embeddings: bool | None = None
+    openai_images_generations: bool | None = None
+    openai_responses: bool | None = None
+    anthropic_messages: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        openai_chat_completions = self.openai_chat_completions
+        openai_chat_completions = UNSET if self.openai_chat_completions is None else self.openai_chat_completions
 
-        openai_embeddings = self.openai_embeddings
+        openai_embeddings = UNSET if self.openai_embeddings is None else self.openai_embeddings
 
-        openai_images_generations = self.openai_images_generations
+        openai_images_generations = UNSET if self.openai_images_generations is None else self.openai_images_generations
 
-        openai_responses = self.openai_responses
+        openai_responses = UNSET if self.openai_responses is None else self.openai_responses
 
-        anthropic_messages = self.anthropic_messages
+        anthropic_messages = UNSET if self.anthropic_messages is None else self.anthropic_messages
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -52,15 +52,15 @@ class Compatibilities:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        openai_chat_completions = d.pop("openai_chat_completions", UNSET)
+        openai_chat_completions = d.pop("openai_chat_completions", None)
 
-        openai_embeddings = d.pop("openai_embeddings", UNSET)
+        openai_embeddings = d.pop("openai_embeddings", None)
 
-        openai_images_generations = d.pop("openai_images_generations", UNSET)
+        openai_images_generations = d.pop("openai_images_generations", None)
 
-        openai_responses = d.pop("openai_responses", UNSET)
+        openai_responses = d.pop("openai_responses", None)
 
-        anthropic_messages = d.pop("anthropic_messages", UNSET)
+        anthropic_messages = d.pop("anthropic_messages", None)
 
         compatibilities = cls(
             openai_chat_completions=openai_chat_completions,

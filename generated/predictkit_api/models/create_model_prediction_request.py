@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import OMITTED, UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.create_model_prediction_request_input import CreateModelPredictionRequestInput
@@ -22,21 +22,32 @@ class CreateModelPredictionRequest:
 
     input_: CreateModelPredictionRequestInput
     """ The input, shaped by the version's input schema. """
-    webhook: None | Unset | Webhook = UNSET
+    webhook: None | Webhook = OMITTED
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+
+    def __attrs_post_init__(self) -> None:
+        # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
+        # given explicitly is remembered, so absent and null stay different in to_dict.
+        if self.webhook is OMITTED:
+            self.webhook = None
+        elif self.webhook is None:
+            self._null_keys += ("webhook",)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.webhook import Webhook  # noqa: PLC0415
 
         input_ = self.input_.to_dict()
 
+        _webhook = UNSET if self.webhook is None and "webhook" not in self._null_keys else self.webhook
         webhook: dict[str, Any] | None | Unset
-        if isinstance(self.webhook, Unset):
+        if isinstance(_webhook, Unset):
             webhook = UNSET
-        elif isinstance(self.webhook, Webhook):
-            webhook = self.webhook.to_dict()
+        elif isinstance(_webhook, Webhook):
+            webhook = _webhook.to_dict()
         else:
-            webhook = self.webhook
+            webhook = _webhook
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -77,7 +88,7 @@ class CreateModelPredictionRequest:
 
         create_model_prediction_request = cls(
             input_=input_,
-            webhook=webhook,
+            webhook=cast(Any, webhook),
         )
 
         create_model_prediction_request.additional_properties = d

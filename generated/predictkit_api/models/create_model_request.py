@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.model_visibility import ModelVisibility, check_model_visibility
-from ..types import UNSET, Unset
+from ..types import OMITTED, UNSET, Unset
 
 T = TypeVar("T", bound="CreateModelRequest")
 
@@ -15,55 +15,88 @@ T = TypeVar("T", bound="CreateModelRequest")
 @_attrs_define
 class CreateModelRequest:
     name: str
-    visibility: ModelVisibility | Unset = UNSET
-    description: None | str | Unset = UNSET
-    source_url: None | str | Unset = UNSET
-    license_url: None | str | Unset = UNSET
-    paper_url: None | str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    category_slugs: list[str] | Unset = UNSET
+    visibility: ModelVisibility | None = None
+    description: None | str = OMITTED
+    source_url: None | str = OMITTED
+    license_url: None | str = OMITTED
+    paper_url: None | str = OMITTED
+    overview: None | str = OMITTED
+    category_slugs: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+
+    def __attrs_post_init__(self) -> None:
+        # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
+        # given explicitly is remembered, so absent and null stay different in to_dict.
+        if self.description is OMITTED:
+            self.description = None
+        elif self.description is None:
+            self._null_keys += ("description",)
+        if self.source_url is OMITTED:
+            self.source_url = None
+        elif self.source_url is None:
+            self._null_keys += ("source_url",)
+        if self.license_url is OMITTED:
+            self.license_url = None
+        elif self.license_url is None:
+            self._null_keys += ("license_url",)
+        if self.paper_url is OMITTED:
+            self.paper_url = None
+        elif self.paper_url is None:
+            self._null_keys += ("paper_url",)
+        if self.overview is OMITTED:
+            self.overview = None
+        elif self.overview is None:
+            self._null_keys += ("overview",)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
+        _visibility = UNSET if self.visibility is None else self.visibility
         visibility: str | Unset = UNSET
-        if not isinstance(self.visibility, Unset):
-            visibility = self.visibility
+        if not isinstance(_visibility, Unset):
+            visibility = _visibility
 
+        _description = UNSET if self.description is None and "description" not in self._null_keys else self.description
         description: None | str | Unset
-        if isinstance(self.description, Unset):
+        if isinstance(_description, Unset):
             description = UNSET
         else:
-            description = self.description
+            description = _description
 
+        _source_url = UNSET if self.source_url is None and "source_url" not in self._null_keys else self.source_url
         source_url: None | str | Unset
-        if isinstance(self.source_url, Unset):
+        if isinstance(_source_url, Unset):
             source_url = UNSET
         else:
-            source_url = self.source_url
+            source_url = _source_url
 
+        _license_url = UNSET if self.license_url is None and "license_url" not in self._null_keys else self.license_url
         license_url: None | str | Unset
-        if isinstance(self.license_url, Unset):
+        if isinstance(_license_url, Unset):
             license_url = UNSET
         else:
-            license_url = self.license_url
+            license_url = _license_url
 
+        _paper_url = UNSET if self.paper_url is None and "paper_url" not in self._null_keys else self.paper_url
         paper_url: None | str | Unset
-        if isinstance(self.paper_url, Unset):
+        if isinstance(_paper_url, Unset):
             paper_url = UNSET
         else:
-            paper_url = self.paper_url
+            paper_url = _paper_url
 
+        _overview = UNSET if self.overview is None and "overview" not in self._null_keys else self.overview
         overview: None | str | Unset
-        if isinstance(self.overview, Unset):
+        if isinstance(_overview, Unset):
             overview = UNSET
         else:
-            overview = self.overview
+            overview = _overview
 
+        _category_slugs = UNSET if self.category_slugs is None else self.category_slugs
         category_slugs: list[str] | Unset = UNSET
-        if not isinstance(self.category_slugs, Unset):
-            category_slugs = self.category_slugs
+        if not isinstance(_category_slugs, Unset):
+            category_slugs = _category_slugs
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -150,13 +183,13 @@ class CreateModelRequest:
 
         create_model_request = cls(
             name=name,
-            visibility=visibility,
-            description=description,
-            source_url=source_url,
-            license_url=license_url,
-            paper_url=paper_url,
-            overview=overview,
-            category_slugs=category_slugs,
+            visibility=None if isinstance(visibility, Unset) else visibility,
+            description=cast(Any, description),
+            source_url=cast(Any, source_url),
+            license_url=cast(Any, license_url),
+            paper_url=cast(Any, paper_url),
+            overview=cast(Any, overview),
+            category_slugs=None if isinstance(category_slugs, Unset) else category_slugs,
         )
 
         create_model_request.additional_properties = d

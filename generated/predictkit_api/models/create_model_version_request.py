@@ -22,9 +22,9 @@ class CreateModelVersionRequest:
     release_notes: str
     schemas: Schemas
     container_image_digest: str
-    compatibilities: Compatibilities | Unset = UNSET
+    compatibilities: Compatibilities | None = None
     """ Which vendor-compatible endpoints a version answers. """
-    configuration: ModelVersionConfiguration | Unset = UNSET
+    configuration: ModelVersionConfiguration | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,13 +34,15 @@ class CreateModelVersionRequest:
 
         container_image_digest = self.container_image_digest
 
+        _compatibilities = UNSET if self.compatibilities is None else self.compatibilities
         compatibilities: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.compatibilities, Unset):
-            compatibilities = self.compatibilities.to_dict()
+        if not isinstance(_compatibilities, Unset):
+            compatibilities = _compatibilities.to_dict()
 
+        _configuration = UNSET if self.configuration is None else self.configuration
         configuration: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.configuration, Unset):
-            configuration = self.configuration.to_dict()
+        if not isinstance(_configuration, Unset):
+            configuration = _configuration.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -89,8 +91,8 @@ class CreateModelVersionRequest:
             release_notes=release_notes,
             schemas=schemas,
             container_image_digest=container_image_digest,
-            compatibilities=compatibilities,
-            configuration=configuration,
+            compatibilities=None if isinstance(compatibilities, Unset) else compatibilities,
+            configuration=None if isinstance(configuration, Unset) else configuration,
         )
 
         create_model_version_request.additional_properties = d

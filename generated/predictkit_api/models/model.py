@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.model_visibility import ModelVisibility, check_model_visibility
-from ..types import UNSET, Unset
+from ..types import OMITTED, UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.base_user import BaseUser
@@ -35,8 +35,18 @@ class Model:
     predictions_count: int
     """ Predictions across all versions. """
     categories: list[ModelCategory]
-    cover_image_url: None | str | Unset = UNSET
+    cover_image_url: None | str = OMITTED
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+
+    def __attrs_post_init__(self) -> None:
+        # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
+        # given explicitly is remembered, so absent and null stay different in to_dict.
+        if self.cover_image_url is OMITTED:
+            self.cover_image_url = None
+        elif self.cover_image_url is None:
+            self._null_keys += ("cover_image_url",)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -65,11 +75,14 @@ class Model:
             categories_item = categories_item_data.to_dict()
             categories.append(categories_item)
 
+        _cover_image_url = (
+            UNSET if self.cover_image_url is None and "cover_image_url" not in self._null_keys else self.cover_image_url
+        )
         cover_image_url: None | str | Unset
-        if isinstance(self.cover_image_url, Unset):
+        if isinstance(_cover_image_url, Unset):
             cover_image_url = UNSET
         else:
-            cover_image_url = self.cover_image_url
+            cover_image_url = _cover_image_url
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -157,7 +170,7 @@ class Model:
             owner=owner,
             predictions_count=predictions_count,
             categories=categories,
-            cover_image_url=cover_image_url,
+            cover_image_url=cast(Any, cover_image_url),
         )
 
         model.additional_properties = d

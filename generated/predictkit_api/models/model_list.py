@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import OMITTED, UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.model import Model
@@ -22,11 +22,25 @@ class ModelList:
     """ Cursor of the adjacent page, or null at that end of the list. """
     previous_cursor: None | str
     """ Cursor of the adjacent page, or null at that end of the list. """
-    next_url: None | str | Unset = UNSET
+    next_url: None | str = OMITTED
     """ Legacy URL of the adjacent page; the current service sends only the cursors. """
-    previous_url: None | str | Unset = UNSET
+    previous_url: None | str = OMITTED
     """ Legacy URL of the adjacent page; the current service sends only the cursors. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+
+    def __attrs_post_init__(self) -> None:
+        # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
+        # given explicitly is remembered, so absent and null stay different in to_dict.
+        if self.next_url is OMITTED:
+            self.next_url = None
+        elif self.next_url is None:
+            self._null_keys += ("next_url",)
+        if self.previous_url is OMITTED:
+            self.previous_url = None
+        elif self.previous_url is None:
+            self._null_keys += ("previous_url",)
 
     def to_dict(self) -> dict[str, Any]:
         items = []
@@ -40,17 +54,21 @@ class ModelList:
         previous_cursor: None | str
         previous_cursor = self.previous_cursor
 
+        _next_url = UNSET if self.next_url is None and "next_url" not in self._null_keys else self.next_url
         next_url: None | str | Unset
-        if isinstance(self.next_url, Unset):
+        if isinstance(_next_url, Unset):
             next_url = UNSET
         else:
-            next_url = self.next_url
+            next_url = _next_url
 
+        _previous_url = (
+            UNSET if self.previous_url is None and "previous_url" not in self._null_keys else self.previous_url
+        )
         previous_url: None | str | Unset
-        if isinstance(self.previous_url, Unset):
+        if isinstance(_previous_url, Unset):
             previous_url = UNSET
         else:
-            previous_url = self.previous_url
+            previous_url = _previous_url
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -116,8 +134,8 @@ class ModelList:
             items=items,
             next_cursor=next_cursor,
             previous_cursor=previous_cursor,
-            next_url=next_url,
-            previous_url=previous_url,
+            next_url=cast(Any, next_url),
+            previous_url=cast(Any, previous_url),
         )
 
         model_list.additional_properties = d

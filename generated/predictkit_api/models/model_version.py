@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="ModelVersion")
 
@@ -17,7 +17,7 @@ class ModelVersion:
     number: int
     release_notes: str
     created_at: datetime.datetime
-    container_image_digest: str | Unset = UNSET
+    container_image_digest: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -27,7 +27,7 @@ class ModelVersion:
 
         created_at = self.created_at.isoformat()
 
-        container_image_digest = self.container_image_digest
+        container_image_digest = UNSET if self.container_image_digest is None else self.container_image_digest
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -52,7 +52,7 @@ class ModelVersion:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        container_image_digest = d.pop("container_image_digest", UNSET)
+        container_image_digest = d.pop("container_image_digest", None)
 
         model_version = cls(
             number=number,

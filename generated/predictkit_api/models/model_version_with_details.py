@@ -23,10 +23,10 @@ class ModelVersionWithDetails:
     release_notes: str
     created_at: datetime.datetime
     schemas: Schemas
-    container_image_digest: str | Unset = UNSET
-    compatibilities: Compatibilities | Unset = UNSET
+    container_image_digest: str | None = None
+    compatibilities: Compatibilities | None = None
     """ Which vendor-compatible endpoints a version answers. """
-    size: int | Unset = UNSET
+    size: int | None = None
     """ Compressed image size in bytes. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -39,13 +39,14 @@ class ModelVersionWithDetails:
 
         schemas = self.schemas.to_dict()
 
-        container_image_digest = self.container_image_digest
+        container_image_digest = UNSET if self.container_image_digest is None else self.container_image_digest
 
+        _compatibilities = UNSET if self.compatibilities is None else self.compatibilities
         compatibilities: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.compatibilities, Unset):
-            compatibilities = self.compatibilities.to_dict()
+        if not isinstance(_compatibilities, Unset):
+            compatibilities = _compatibilities.to_dict()
 
-        size = self.size
+        size = UNSET if self.size is None else self.size
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -80,7 +81,7 @@ class ModelVersionWithDetails:
 
         schemas = Schemas.from_dict(d.pop("schemas"))
 
-        container_image_digest = d.pop("container_image_digest", UNSET)
+        container_image_digest = d.pop("container_image_digest", None)
 
         _compatibilities = d.pop("compatibilities", UNSET)
         compatibilities: Compatibilities | Unset
@@ -89,7 +90,7 @@ class ModelVersionWithDetails:
         else:
             compatibilities = Compatibilities.from_dict(_compatibilities)
 
-        size = d.pop("size", UNSET)
+        size = d.pop("size", None)
 
         model_version_with_details = cls(
             number=number,
@@ -97,7 +98,7 @@ class ModelVersionWithDetails:
             created_at=created_at,
             schemas=schemas,
             container_image_digest=container_image_digest,
-            compatibilities=compatibilities,
+            compatibilities=None if isinstance(compatibilities, Unset) else compatibilities,
             size=size,
         )
 

@@ -25,10 +25,10 @@ class ModelVersionWithDetailsAndConfiguration:
     created_at: datetime.datetime
     schemas: Schemas
     configuration: ModelVersionConfiguration
-    container_image_digest: str | Unset = UNSET
-    compatibilities: Compatibilities | Unset = UNSET
+    container_image_digest: str | None = None
+    compatibilities: Compatibilities | None = None
     """ Which vendor-compatible endpoints a version answers. """
-    size: int | Unset = UNSET
+    size: int | None = None
     """ Compressed image size in bytes. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -43,13 +43,14 @@ class ModelVersionWithDetailsAndConfiguration:
 
         configuration = self.configuration.to_dict()
 
-        container_image_digest = self.container_image_digest
+        container_image_digest = UNSET if self.container_image_digest is None else self.container_image_digest
 
+        _compatibilities = UNSET if self.compatibilities is None else self.compatibilities
         compatibilities: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.compatibilities, Unset):
-            compatibilities = self.compatibilities.to_dict()
+        if not isinstance(_compatibilities, Unset):
+            compatibilities = _compatibilities.to_dict()
 
-        size = self.size
+        size = UNSET if self.size is None else self.size
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,7 +89,7 @@ class ModelVersionWithDetailsAndConfiguration:
 
         configuration = ModelVersionConfiguration.from_dict(d.pop("configuration"))
 
-        container_image_digest = d.pop("container_image_digest", UNSET)
+        container_image_digest = d.pop("container_image_digest", None)
 
         _compatibilities = d.pop("compatibilities", UNSET)
         compatibilities: Compatibilities | Unset
@@ -97,7 +98,7 @@ class ModelVersionWithDetailsAndConfiguration:
         else:
             compatibilities = Compatibilities.from_dict(_compatibilities)
 
-        size = d.pop("size", UNSET)
+        size = d.pop("size", None)
 
         model_version_with_details_and_configuration = cls(
             number=number,
@@ -106,7 +107,7 @@ class ModelVersionWithDetailsAndConfiguration:
             schemas=schemas,
             configuration=configuration,
             container_image_digest=container_image_digest,
-            compatibilities=compatibilities,
+            compatibilities=None if isinstance(compatibilities, Unset) else compatibilities,
             size=size,
         )
 

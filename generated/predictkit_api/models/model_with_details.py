@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.model_visibility import ModelVisibility, check_model_visibility
-from ..types import UNSET, Unset
+from ..types import OMITTED, UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.base_user import BaseUser
@@ -40,10 +40,20 @@ class ModelWithDetails:
     source_url: None | str
     license_url: None | str
     paper_url: None | str
-    cover_image_url: None | str | Unset = UNSET
-    hardware: LegacyModelHardware | Unset = UNSET
+    cover_image_url: None | str = OMITTED
+    hardware: LegacyModelHardware | None = None
     """ Legacy; hardware now lives in the version configuration. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+
+    def __attrs_post_init__(self) -> None:
+        # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
+        # given explicitly is remembered, so absent and null stay different in to_dict.
+        if self.cover_image_url is OMITTED:
+            self.cover_image_url = None
+        elif self.cover_image_url is None:
+            self._null_keys += ("cover_image_url",)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.model_version_with_details import ModelVersionWithDetails  # noqa: PLC0415
@@ -92,15 +102,19 @@ class ModelWithDetails:
         paper_url: None | str
         paper_url = self.paper_url
 
+        _cover_image_url = (
+            UNSET if self.cover_image_url is None and "cover_image_url" not in self._null_keys else self.cover_image_url
+        )
         cover_image_url: None | str | Unset
-        if isinstance(self.cover_image_url, Unset):
+        if isinstance(_cover_image_url, Unset):
             cover_image_url = UNSET
         else:
-            cover_image_url = self.cover_image_url
+            cover_image_url = _cover_image_url
 
+        _hardware = UNSET if self.hardware is None else self.hardware
         hardware: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.hardware, Unset):
-            hardware = self.hardware.to_dict()
+        if not isinstance(_hardware, Unset):
+            hardware = _hardware.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -252,8 +266,8 @@ class ModelWithDetails:
             source_url=source_url,
             license_url=license_url,
             paper_url=paper_url,
-            cover_image_url=cover_image_url,
-            hardware=hardware,
+            cover_image_url=cast(Any, cover_image_url),
+            hardware=None if isinstance(hardware, Unset) else hardware,
         )
 
         model_with_details.additional_properties = d

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.prediction_status import PredictionStatus, check_prediction_status
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.prediction_model import PredictionModel
@@ -35,7 +35,7 @@ class Prediction:
     """ Time spent setting up. """
     execution_time: None | str
     """ Time spent running. """
-    url: str | Unset = UNSET
+    url: str | None = None
     """ Legacy; removed from responses on 2025-03-18 (use the `Location` header). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -56,7 +56,7 @@ class Prediction:
         execution_time: None | str
         execution_time = self.execution_time
 
-        url = self.url
+        url = UNSET if self.url is None else self.url
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -105,7 +105,7 @@ class Prediction:
 
         execution_time = _parse_execution_time(d.pop("execution_time"))
 
-        url = d.pop("url", UNSET)
+        url = d.pop("url", None)
 
         prediction = cls(
             id=id,

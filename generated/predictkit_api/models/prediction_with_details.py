@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.prediction_status import PredictionStatus, check_prediction_status
-from ..types import UNSET, Unset
+from ..types import OMITTED, UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.prediction_model import PredictionModel
@@ -42,17 +42,27 @@ class PredictionWithDetails:
     """ The output, any JSON value; null until the prediction succeeds. """
     error: None | TaskError
     """ Why the prediction failed, or null. """
-    url: str | Unset = UNSET
+    url: str | None = None
     """ Legacy; removed from responses on 2025-03-18 (use the `Location` header). """
-    metrics: Any | Unset = UNSET
+    metrics: Any = OMITTED
     """ Run metrics (an object), or null when not known. Left untyped so clients get plain JSON. """
-    stream: bool | Unset = UNSET
+    stream: bool | None = None
     """ Whether the prediction's event stream can still be read. """
-    logs: list[str] | Unset = UNSET
+    logs: list[str] | None = None
     """ Legacy; shown only on an older reference page. """
-    setup_logs: list[str] | Unset = UNSET
+    setup_logs: list[str] | None = None
     """ Legacy; shown only on an older reference page. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+
+    def __attrs_post_init__(self) -> None:
+        # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
+        # given explicitly is remembered, so absent and null stay different in to_dict.
+        if self.metrics is OMITTED:
+            self.metrics = None
+        elif self.metrics is None:
+            self._null_keys += ("metrics",)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.task_error import TaskError  # noqa: PLC0415
@@ -83,19 +93,21 @@ class PredictionWithDetails:
         else:
             error = self.error
 
-        url = self.url
+        url = UNSET if self.url is None else self.url
 
-        metrics = self.metrics
+        metrics = UNSET if self.metrics is None and "metrics" not in self._null_keys else self.metrics
 
-        stream = self.stream
+        stream = UNSET if self.stream is None else self.stream
 
+        _logs = UNSET if self.logs is None else self.logs
         logs: list[str] | Unset = UNSET
-        if not isinstance(self.logs, Unset):
-            logs = self.logs
+        if not isinstance(_logs, Unset):
+            logs = _logs
 
+        _setup_logs = UNSET if self.setup_logs is None else self.setup_logs
         setup_logs: list[str] | Unset = UNSET
-        if not isinstance(self.setup_logs, Unset):
-            setup_logs = self.setup_logs
+        if not isinstance(_setup_logs, Unset):
+            setup_logs = _setup_logs
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -175,11 +187,11 @@ class PredictionWithDetails:
 
         error = _parse_error(d.pop("error"))
 
-        url = d.pop("url", UNSET)
+        url = d.pop("url", None)
 
         metrics = d.pop("metrics", UNSET)
 
-        stream = d.pop("stream", UNSET)
+        stream = d.pop("stream", None)
 
         logs = cast(list[str], d.pop("logs", UNSET))
 
@@ -199,8 +211,8 @@ class PredictionWithDetails:
             url=url,
             metrics=metrics,
             stream=stream,
-            logs=logs,
-            setup_logs=setup_logs,
+            logs=None if isinstance(logs, Unset) else logs,
+            setup_logs=None if isinstance(setup_logs, Unset) else setup_logs,
         )
 
         prediction_with_details.additional_properties = d

@@ -23,7 +23,7 @@ class SchemaIO:
     """ JSON Schema 2020-12 of the input. """
     output: SchemaIOOutput
     """ JSON Schema 2020-12 of the output. """
-    stream_output: SchemaIOStreamOutput | Unset = UNSET
+    stream_output: SchemaIOStreamOutput | None = None
     """ JSON Schema of streamed output chunks. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -32,9 +32,10 @@ class SchemaIO:
 
         output = self.output.to_dict()
 
+        _stream_output = UNSET if self.stream_output is None else self.stream_output
         stream_output: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.stream_output, Unset):
-            stream_output = self.stream_output.to_dict()
+        if not isinstance(_stream_output, Unset):
+            stream_output = _stream_output.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -70,7 +71,7 @@ class SchemaIO:
         schema_io = cls(
             input_=input_,
             output=output,
-            stream_output=stream_output,
+            stream_output=None if isinstance(stream_output, Unset) else stream_output,
         )
 
         schema_io.additional_properties = d

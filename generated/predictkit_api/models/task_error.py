@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.error_source import ErrorSource, check_error_source
-from ..types import UNSET, Unset
+from ..types import OMITTED, UNSET
 
 T = TypeVar("T", bound="TaskError")
 
@@ -19,16 +19,26 @@ class TaskError:
     source: ErrorSource
     """ Whether a task error came from the platform (`internal`) or the model (`external`). """
     message: str
-    detail: Any | Unset = UNSET
+    detail: Any = OMITTED
     """ More detail, any JSON value. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+
+    def __attrs_post_init__(self) -> None:
+        # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
+        # given explicitly is remembered, so absent and null stay different in to_dict.
+        if self.detail is OMITTED:
+            self.detail = None
+        elif self.detail is None:
+            self._null_keys += ("detail",)
 
     def to_dict(self) -> dict[str, Any]:
         source: str = self.source
 
         message = self.message
 
-        detail = self.detail
+        detail = UNSET if self.detail is None and "detail" not in self._null_keys else self.detail
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -13,16 +13,17 @@ T = TypeVar("T", bound="UpdateModelVersionConfigurationRequest")
 
 @_attrs_define
 class UpdateModelVersionConfigurationRequest:
-    hardware_identifier: str | Unset = UNSET
-    variable_names: list[str] | Unset = UNSET
+    hardware_identifier: str | None = None
+    variable_names: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        hardware_identifier = self.hardware_identifier
+        hardware_identifier = UNSET if self.hardware_identifier is None else self.hardware_identifier
 
+        _variable_names = UNSET if self.variable_names is None else self.variable_names
         variable_names: list[str] | Unset = UNSET
-        if not isinstance(self.variable_names, Unset):
-            variable_names = self.variable_names
+        if not isinstance(_variable_names, Unset):
+            variable_names = _variable_names
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -37,13 +38,13 @@ class UpdateModelVersionConfigurationRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        hardware_identifier = d.pop("hardware_identifier", UNSET)
+        hardware_identifier = d.pop("hardware_identifier", None)
 
         variable_names = cast(list[str], d.pop("variable_names", UNSET))
 
         update_model_version_configuration_request = cls(
             hardware_identifier=hardware_identifier,
-            variable_names=variable_names,
+            variable_names=None if isinstance(variable_names, Unset) else variable_names,
         )
 
         update_model_version_configuration_request.additional_properties = d

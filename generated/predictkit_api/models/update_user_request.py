@@ -6,56 +6,89 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import OMITTED, UNSET, Unset
 
 T = TypeVar("T", bound="UpdateUserRequest")
 
 
 @_attrs_define
 class UpdateUserRequest:
-    name: str | Unset = UNSET
-    display_name: None | str | Unset = UNSET
-    bio: None | str | Unset = UNSET
-    urls: list[str] | None | Unset = UNSET
-    company: None | str | Unset = UNSET
-    location: None | str | Unset = UNSET
+    name: str | None = None
+    display_name: None | str = OMITTED
+    bio: None | str = OMITTED
+    urls: list[str] | None = OMITTED
+    company: None | str = OMITTED
+    location: None | str = OMITTED
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+
+    def __attrs_post_init__(self) -> None:
+        # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
+        # given explicitly is remembered, so absent and null stay different in to_dict.
+        if self.display_name is OMITTED:
+            self.display_name = None
+        elif self.display_name is None:
+            self._null_keys += ("display_name",)
+        if self.bio is OMITTED:
+            self.bio = None
+        elif self.bio is None:
+            self._null_keys += ("bio",)
+        if self.urls is OMITTED:
+            self.urls = None
+        elif self.urls is None:
+            self._null_keys += ("urls",)
+        if self.company is OMITTED:
+            self.company = None
+        elif self.company is None:
+            self._null_keys += ("company",)
+        if self.location is OMITTED:
+            self.location = None
+        elif self.location is None:
+            self._null_keys += ("location",)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        name = UNSET if self.name is None else self.name
 
+        _display_name = (
+            UNSET if self.display_name is None and "display_name" not in self._null_keys else self.display_name
+        )
         display_name: None | str | Unset
-        if isinstance(self.display_name, Unset):
+        if isinstance(_display_name, Unset):
             display_name = UNSET
         else:
-            display_name = self.display_name
+            display_name = _display_name
 
+        _bio = UNSET if self.bio is None and "bio" not in self._null_keys else self.bio
         bio: None | str | Unset
-        if isinstance(self.bio, Unset):
+        if isinstance(_bio, Unset):
             bio = UNSET
         else:
-            bio = self.bio
+            bio = _bio
 
+        _urls = UNSET if self.urls is None and "urls" not in self._null_keys else self.urls
         urls: list[str] | None | Unset
-        if isinstance(self.urls, Unset):
+        if isinstance(_urls, Unset):
             urls = UNSET
-        elif isinstance(self.urls, list):
-            urls = self.urls
+        elif isinstance(_urls, list):
+            urls = _urls
 
         else:
-            urls = self.urls
+            urls = _urls
 
+        _company = UNSET if self.company is None and "company" not in self._null_keys else self.company
         company: None | str | Unset
-        if isinstance(self.company, Unset):
+        if isinstance(_company, Unset):
             company = UNSET
         else:
-            company = self.company
+            company = _company
 
+        _location = UNSET if self.location is None and "location" not in self._null_keys else self.location
         location: None | str | Unset
-        if isinstance(self.location, Unset):
+        if isinstance(_location, Unset):
             location = UNSET
         else:
-            location = self.location
+            location = _location
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -78,7 +111,7 @@ class UpdateUserRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        name = d.pop("name", None)
 
         def _parse_display_name(data: object) -> None | str | Unset:
             if data is None:
@@ -135,11 +168,11 @@ class UpdateUserRequest:
 
         update_user_request = cls(
             name=name,
-            display_name=display_name,
-            bio=bio,
-            urls=urls,
-            company=company,
-            location=location,
+            display_name=cast(Any, display_name),
+            bio=cast(Any, bio),
+            urls=cast(Any, urls),
+            company=cast(Any, company),
+            location=cast(Any, location),
         )
 
         update_user_request.additional_properties = d

@@ -6,21 +6,21 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="UpdateVariableRequest")
 
 
 @_attrs_define
 class UpdateVariableRequest:
-    value: str | Unset = UNSET
-    key: str | Unset = UNSET
+    value: str | None = None
+    key: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        value = self.value
+        value = UNSET if self.value is None else self.value
 
-        key = self.key
+        key = UNSET if self.key is None else self.key
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -35,9 +35,9 @@ class UpdateVariableRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        value = d.pop("value", UNSET)
+        value = d.pop("value", None)
 
-        key = d.pop("key", UNSET)
+        key = d.pop("key", None)
 
         update_variable_request = cls(
             value=value,

@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import OMITTED, UNSET, Unset
 
 T = TypeVar("T", bound="User")
 
@@ -20,17 +20,43 @@ class User:
     name: str
     """ The unique handle. """
     created_at: datetime.datetime
-    account_id: str | Unset = UNSET
-    id: str | Unset = UNSET
+    account_id: str | None = None
+    id: str | None = None
     """ Older name of `account_id`. """
-    username: str | Unset = UNSET
+    username: str | None = None
     """ Older name of `name`. """
-    display_name: None | str | Unset = UNSET
-    bio: None | str | Unset = UNSET
-    location: None | str | Unset = UNSET
-    company: None | str | Unset = UNSET
-    updated_at: datetime.datetime | None | Unset = UNSET
+    display_name: None | str = OMITTED
+    bio: None | str = OMITTED
+    location: None | str = OMITTED
+    company: None | str = OMITTED
+    updated_at: datetime.datetime | None = OMITTED
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+
+    def __attrs_post_init__(self) -> None:
+        # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
+        # given explicitly is remembered, so absent and null stay different in to_dict.
+        if self.display_name is OMITTED:
+            self.display_name = None
+        elif self.display_name is None:
+            self._null_keys += ("display_name",)
+        if self.bio is OMITTED:
+            self.bio = None
+        elif self.bio is None:
+            self._null_keys += ("bio",)
+        if self.location is OMITTED:
+            self.location = None
+        elif self.location is None:
+            self._null_keys += ("location",)
+        if self.company is OMITTED:
+            self.company = None
+        elif self.company is None:
+            self._null_keys += ("company",)
+        if self.updated_at is OMITTED:
+            self.updated_at = None
+        elif self.updated_at is None:
+            self._null_keys += ("updated_at",)
 
     def to_dict(self) -> dict[str, Any]:
         avatar_url = self.avatar_url
@@ -39,43 +65,50 @@ class User:
 
         created_at = self.created_at.isoformat()
 
-        account_id = self.account_id
+        account_id = UNSET if self.account_id is None else self.account_id
 
-        id = self.id
+        id = UNSET if self.id is None else self.id
 
-        username = self.username
+        username = UNSET if self.username is None else self.username
 
+        _display_name = (
+            UNSET if self.display_name is None and "display_name" not in self._null_keys else self.display_name
+        )
         display_name: None | str | Unset
-        if isinstance(self.display_name, Unset):
+        if isinstance(_display_name, Unset):
             display_name = UNSET
         else:
-            display_name = self.display_name
+            display_name = _display_name
 
+        _bio = UNSET if self.bio is None and "bio" not in self._null_keys else self.bio
         bio: None | str | Unset
-        if isinstance(self.bio, Unset):
+        if isinstance(_bio, Unset):
             bio = UNSET
         else:
-            bio = self.bio
+            bio = _bio
 
+        _location = UNSET if self.location is None and "location" not in self._null_keys else self.location
         location: None | str | Unset
-        if isinstance(self.location, Unset):
+        if isinstance(_location, Unset):
             location = UNSET
         else:
-            location = self.location
+            location = _location
 
+        _company = UNSET if self.company is None and "company" not in self._null_keys else self.company
         company: None | str | Unset
-        if isinstance(self.company, Unset):
+        if isinstance(_company, Unset):
             company = UNSET
         else:
-            company = self.company
+            company = _company
 
+        _updated_at = UNSET if self.updated_at is None and "updated_at" not in self._null_keys else self.updated_at
         updated_at: None | str | Unset
-        if isinstance(self.updated_at, Unset):
+        if isinstance(_updated_at, Unset):
             updated_at = UNSET
-        elif isinstance(self.updated_at, datetime.datetime):
-            updated_at = self.updated_at.isoformat()
+        elif isinstance(_updated_at, datetime.datetime):
+            updated_at = _updated_at.isoformat()
         else:
-            updated_at = self.updated_at
+            updated_at = _updated_at
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -114,11 +147,11 @@ class User:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        account_id = d.pop("account_id", UNSET)
+        account_id = d.pop("account_id", None)
 
-        id = d.pop("id", UNSET)
+        id = d.pop("id", None)
 
-        username = d.pop("username", UNSET)
+        username = d.pop("username", None)
 
         def _parse_display_name(data: object) -> None | str | Unset:
             if data is None:
@@ -180,11 +213,11 @@ class User:
             account_id=account_id,
             id=id,
             username=username,
-            display_name=display_name,
-            bio=bio,
-            location=location,
-            company=company,
-            updated_at=updated_at,
+            display_name=cast(Any, display_name),
+            bio=cast(Any, bio),
+            location=cast(Any, location),
+            company=cast(Any, company),
+            updated_at=cast(Any, updated_at),
         )
 
         user.additional_properties = d

@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import OMITTED, UNSET, Unset
 
 T = TypeVar("T", bound="Webhook")
 
@@ -17,18 +17,29 @@ class Webhook:
 
     url: str
     """ HTTP URL to POST updates to. """
-    secret: None | str | Unset = UNSET
+    secret: None | str = OMITTED
     """ Signs each delivery (`wriftai-webhook-signature`) when set. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+
+    def __attrs_post_init__(self) -> None:
+        # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
+        # given explicitly is remembered, so absent and null stay different in to_dict.
+        if self.secret is OMITTED:
+            self.secret = None
+        elif self.secret is None:
+            self._null_keys += ("secret",)
 
     def to_dict(self) -> dict[str, Any]:
         url = self.url
 
+        _secret = UNSET if self.secret is None and "secret" not in self._null_keys else self.secret
         secret: None | str | Unset
-        if isinstance(self.secret, Unset):
+        if isinstance(_secret, Unset):
             secret = UNSET
         else:
-            secret = self.secret
+            secret = _secret
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -58,7 +69,7 @@ class Webhook:
 
         webhook = cls(
             url=url,
-            secret=secret,
+            secret=cast(Any, secret),
         )
 
         webhook.additional_properties = d
