@@ -27,6 +27,8 @@ class BaseUser:
     username: str | None = None
     """ Older name of `name`. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def to_dict(self) -> dict[str, Any]:
         avatar_url = self.avatar_url
@@ -54,6 +56,8 @@ class BaseUser:
             field_dict["id"] = id
         if username is not UNSET:
             field_dict["username"] = username
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -77,6 +81,14 @@ class BaseUser:
             id=id,
             username=username,
         )
+        if base_user.account_id is None and "account_id" in src_dict:
+            base_user._null_keys += ("account_id",)
+        if base_user.name is None and "name" in src_dict:
+            base_user._null_keys += ("name",)
+        if base_user.id is None and "id" in src_dict:
+            base_user._null_keys += ("id",)
+        if base_user.username is None and "username" in src_dict:
+            base_user._null_keys += ("username",)
 
         base_user.additional_properties = d
         return base_user

@@ -21,6 +21,8 @@ class Compatibilities:
     openai_responses: bool | None = None
     anthropic_messages: bool | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def to_dict(self) -> dict[str, Any]:
         openai_chat_completions = UNSET if self.openai_chat_completions is None else self.openai_chat_completions
@@ -46,6 +48,8 @@ class Compatibilities:
             field_dict["openai_responses"] = openai_responses
         if anthropic_messages is not UNSET:
             field_dict["anthropic_messages"] = anthropic_messages
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -69,6 +73,16 @@ class Compatibilities:
             openai_responses=openai_responses,
             anthropic_messages=anthropic_messages,
         )
+        if compatibilities.openai_chat_completions is None and "openai_chat_completions" in src_dict:
+            compatibilities._null_keys += ("openai_chat_completions",)
+        if compatibilities.openai_embeddings is None and "openai_embeddings" in src_dict:
+            compatibilities._null_keys += ("openai_embeddings",)
+        if compatibilities.openai_images_generations is None and "openai_images_generations" in src_dict:
+            compatibilities._null_keys += ("openai_images_generations",)
+        if compatibilities.openai_responses is None and "openai_responses" in src_dict:
+            compatibilities._null_keys += ("openai_responses",)
+        if compatibilities.anthropic_messages is None and "anthropic_messages" in src_dict:
+            compatibilities._null_keys += ("anthropic_messages",)
 
         compatibilities.additional_properties = d
         return compatibilities

@@ -26,6 +26,8 @@ class CreateModelVersionRequest:
     """ Which vendor-compatible endpoints a version answers. """
     configuration: ModelVersionConfiguration | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def to_dict(self) -> dict[str, Any]:
         release_notes = self.release_notes
@@ -57,6 +59,8 @@ class CreateModelVersionRequest:
             field_dict["compatibilities"] = compatibilities
         if configuration is not UNSET:
             field_dict["configuration"] = configuration
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -94,6 +98,10 @@ class CreateModelVersionRequest:
             compatibilities=None if isinstance(compatibilities, Unset) else compatibilities,
             configuration=None if isinstance(configuration, Unset) else configuration,
         )
+        if create_model_version_request.compatibilities is None and "compatibilities" in src_dict:
+            create_model_version_request._null_keys += ("compatibilities",)
+        if create_model_version_request.configuration is None and "configuration" in src_dict:
+            create_model_version_request._null_keys += ("configuration",)
 
         create_model_version_request.additional_properties = d
         return create_model_version_request

@@ -29,7 +29,7 @@ class CreatePredictionRequest:
     """ With a `Prefer` header, answer with the event stream instead of JSON. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
-    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def __attrs_post_init__(self) -> None:
         # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
@@ -69,6 +69,8 @@ class CreatePredictionRequest:
             field_dict["webhook"] = webhook
         if stream is not UNSET:
             field_dict["stream"] = stream
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -107,6 +109,8 @@ class CreatePredictionRequest:
             webhook=cast(Any, webhook),
             stream=stream,
         )
+        if create_prediction_request.stream is None and "stream" in src_dict:
+            create_prediction_request._null_keys += ("stream",)
 
         create_prediction_request.additional_properties = d
         return create_prediction_request

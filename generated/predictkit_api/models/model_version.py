@@ -19,6 +19,8 @@ class ModelVersion:
     created_at: datetime.datetime
     container_image_digest: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def to_dict(self) -> dict[str, Any]:
         number = self.number
@@ -40,6 +42,8 @@ class ModelVersion:
         )
         if container_image_digest is not UNSET:
             field_dict["container_image_digest"] = container_image_digest
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -60,6 +64,8 @@ class ModelVersion:
             created_at=created_at,
             container_image_digest=container_image_digest,
         )
+        if model_version.container_image_digest is None and "container_image_digest" in src_dict:
+            model_version._null_keys += ("container_image_digest",)
 
         model_version.additional_properties = d
         return model_version

@@ -29,6 +29,8 @@ class ModelVersionWithDetails:
     size: int | None = None
     """ Compressed image size in bytes. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def to_dict(self) -> dict[str, Any]:
         number = self.number
@@ -64,6 +66,8 @@ class ModelVersionWithDetails:
             field_dict["compatibilities"] = compatibilities
         if size is not UNSET:
             field_dict["size"] = size
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -101,6 +105,12 @@ class ModelVersionWithDetails:
             compatibilities=None if isinstance(compatibilities, Unset) else compatibilities,
             size=size,
         )
+        if model_version_with_details.container_image_digest is None and "container_image_digest" in src_dict:
+            model_version_with_details._null_keys += ("container_image_digest",)
+        if model_version_with_details.compatibilities is None and "compatibilities" in src_dict:
+            model_version_with_details._null_keys += ("compatibilities",)
+        if model_version_with_details.size is None and "size" in src_dict:
+            model_version_with_details._null_keys += ("size",)
 
         model_version_with_details.additional_properties = d
         return model_version_with_details

@@ -31,6 +31,8 @@ class ModelVersionWithDetailsAndConfiguration:
     size: int | None = None
     """ Compressed image size in bytes. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def to_dict(self) -> dict[str, Any]:
         number = self.number
@@ -69,6 +71,8 @@ class ModelVersionWithDetailsAndConfiguration:
             field_dict["compatibilities"] = compatibilities
         if size is not UNSET:
             field_dict["size"] = size
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -110,6 +114,15 @@ class ModelVersionWithDetailsAndConfiguration:
             compatibilities=None if isinstance(compatibilities, Unset) else compatibilities,
             size=size,
         )
+        if (
+            model_version_with_details_and_configuration.container_image_digest is None
+            and "container_image_digest" in src_dict
+        ):
+            model_version_with_details_and_configuration._null_keys += ("container_image_digest",)
+        if model_version_with_details_and_configuration.compatibilities is None and "compatibilities" in src_dict:
+            model_version_with_details_and_configuration._null_keys += ("compatibilities",)
+        if model_version_with_details_and_configuration.size is None and "size" in src_dict:
+            model_version_with_details_and_configuration._null_keys += ("size",)
 
         model_version_with_details_and_configuration.additional_properties = d
         return model_version_with_details_and_configuration

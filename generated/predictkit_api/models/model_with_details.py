@@ -45,7 +45,7 @@ class ModelWithDetails:
     """ Legacy; hardware now lives in the version configuration. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
-    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def __attrs_post_init__(self) -> None:
         # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
@@ -140,6 +140,8 @@ class ModelWithDetails:
             field_dict["cover_image_url"] = cover_image_url
         if hardware is not UNSET:
             field_dict["hardware"] = hardware
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -269,6 +271,8 @@ class ModelWithDetails:
             cover_image_url=cast(Any, cover_image_url),
             hardware=None if isinstance(hardware, Unset) else hardware,
         )
+        if model_with_details.hardware is None and "hardware" in src_dict:
+            model_with_details._null_keys += ("hardware",)
 
         model_with_details.additional_properties = d
         return model_with_details

@@ -38,6 +38,8 @@ class Prediction:
     url: str | None = None
     """ Legacy; removed from responses on 2025-03-18 (use the `Location` header). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -73,6 +75,8 @@ class Prediction:
         )
         if url is not UNSET:
             field_dict["url"] = url
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -117,6 +121,8 @@ class Prediction:
             execution_time=execution_time,
             url=url,
         )
+        if prediction.url is None and "url" in src_dict:
+            prediction._null_keys += ("url",)
 
         prediction.additional_properties = d
         return prediction

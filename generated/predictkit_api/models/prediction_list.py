@@ -30,7 +30,7 @@ class PredictionList:
     """ Legacy URL of the adjacent page; the current service sends only the cursors. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
-    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def __attrs_post_init__(self) -> None:
         # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None

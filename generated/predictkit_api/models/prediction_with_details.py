@@ -54,7 +54,7 @@ class PredictionWithDetails:
     """ Legacy; shown only on an older reference page. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
-    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def __attrs_post_init__(self) -> None:
         # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
@@ -135,6 +135,8 @@ class PredictionWithDetails:
             field_dict["logs"] = logs
         if setup_logs is not UNSET:
             field_dict["setup_logs"] = setup_logs
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -214,6 +216,14 @@ class PredictionWithDetails:
             logs=None if isinstance(logs, Unset) else logs,
             setup_logs=None if isinstance(setup_logs, Unset) else setup_logs,
         )
+        if prediction_with_details.url is None and "url" in src_dict:
+            prediction_with_details._null_keys += ("url",)
+        if prediction_with_details.stream is None and "stream" in src_dict:
+            prediction_with_details._null_keys += ("stream",)
+        if prediction_with_details.logs is None and "logs" in src_dict:
+            prediction_with_details._null_keys += ("logs",)
+        if prediction_with_details.setup_logs is None and "setup_logs" in src_dict:
+            prediction_with_details._null_keys += ("setup_logs",)
 
         prediction_with_details.additional_properties = d
         return prediction_with_details

@@ -26,6 +26,8 @@ class SchemaIO:
     stream_output: SchemaIOStreamOutput | None = None
     """ JSON Schema of streamed output chunks. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def to_dict(self) -> dict[str, Any]:
         input_ = self.input_.to_dict()
@@ -47,6 +49,8 @@ class SchemaIO:
         )
         if stream_output is not UNSET:
             field_dict["stream_output"] = stream_output
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -73,6 +77,8 @@ class SchemaIO:
             output=output,
             stream_output=None if isinstance(stream_output, Unset) else stream_output,
         )
+        if schema_io.stream_output is None and "stream_output" in src_dict:
+            schema_io._null_keys += ("stream_output",)
 
         schema_io.additional_properties = d
         return schema_io

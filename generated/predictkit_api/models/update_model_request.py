@@ -24,7 +24,7 @@ class UpdateModelRequest:
     category_slugs: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
-    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def __attrs_post_init__(self) -> None:
         # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
@@ -117,6 +117,8 @@ class UpdateModelRequest:
             field_dict["overview"] = overview
         if category_slugs is not UNSET:
             field_dict["category_slugs"] = category_slugs
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -189,6 +191,12 @@ class UpdateModelRequest:
             overview=cast(Any, overview),
             category_slugs=None if isinstance(category_slugs, Unset) else category_slugs,
         )
+        if update_model_request.name is None and "name" in src_dict:
+            update_model_request._null_keys += ("name",)
+        if update_model_request.visibility is None and "visibility" in src_dict:
+            update_model_request._null_keys += ("visibility",)
+        if update_model_request.category_slugs is None and "category_slugs" in src_dict:
+            update_model_request._null_keys += ("category_slugs",)
 
         update_model_request.additional_properties = d
         return update_model_request

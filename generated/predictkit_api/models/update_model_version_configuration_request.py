@@ -16,6 +16,8 @@ class UpdateModelVersionConfigurationRequest:
     hardware_identifier: str | None = None
     variable_names: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def to_dict(self) -> dict[str, Any]:
         hardware_identifier = UNSET if self.hardware_identifier is None else self.hardware_identifier
@@ -32,6 +34,8 @@ class UpdateModelVersionConfigurationRequest:
             field_dict["hardware_identifier"] = hardware_identifier
         if variable_names is not UNSET:
             field_dict["variable_names"] = variable_names
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -46,6 +50,10 @@ class UpdateModelVersionConfigurationRequest:
             hardware_identifier=hardware_identifier,
             variable_names=None if isinstance(variable_names, Unset) else variable_names,
         )
+        if update_model_version_configuration_request.hardware_identifier is None and "hardware_identifier" in src_dict:
+            update_model_version_configuration_request._null_keys += ("hardware_identifier",)
+        if update_model_version_configuration_request.variable_names is None and "variable_names" in src_dict:
+            update_model_version_configuration_request._null_keys += ("variable_names",)
 
         update_model_version_configuration_request.additional_properties = d
         return update_model_version_configuration_request

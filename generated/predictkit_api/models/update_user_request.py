@@ -21,7 +21,7 @@ class UpdateUserRequest:
     location: None | str = OMITTED
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
-    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def __attrs_post_init__(self) -> None:
         # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
@@ -105,6 +105,8 @@ class UpdateUserRequest:
             field_dict["company"] = company
         if location is not UNSET:
             field_dict["location"] = location
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -174,6 +176,8 @@ class UpdateUserRequest:
             company=cast(Any, company),
             location=cast(Any, location),
         )
+        if update_user_request.name is None and "name" in src_dict:
+            update_user_request._null_keys += ("name",)
 
         update_user_request.additional_properties = d
         return update_user_request

@@ -16,6 +16,8 @@ class UpdateVariableRequest:
     value: str | None = None
     key: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def to_dict(self) -> dict[str, Any]:
         value = UNSET if self.value is None else self.value
@@ -29,6 +31,8 @@ class UpdateVariableRequest:
             field_dict["value"] = value
         if key is not UNSET:
             field_dict["key"] = key
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -43,6 +47,10 @@ class UpdateVariableRequest:
             value=value,
             key=key,
         )
+        if update_variable_request.value is None and "value" in src_dict:
+            update_variable_request._null_keys += ("value",)
+        if update_variable_request.key is None and "key" in src_dict:
+            update_variable_request._null_keys += ("key",)
 
         update_variable_request.additional_properties = d
         return update_variable_request

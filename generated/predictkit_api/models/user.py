@@ -32,7 +32,7 @@ class User:
     updated_at: datetime.datetime | None = OMITTED
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
-    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def __attrs_post_init__(self) -> None:
         # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
@@ -135,6 +135,8 @@ class User:
             field_dict["company"] = company
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -219,6 +221,12 @@ class User:
             company=cast(Any, company),
             updated_at=cast(Any, updated_at),
         )
+        if user.account_id is None and "account_id" in src_dict:
+            user._null_keys += ("account_id",)
+        if user.id is None and "id" in src_dict:
+            user._null_keys += ("id",)
+        if user.username is None and "username" in src_dict:
+            user._null_keys += ("username",)
 
         user.additional_properties = d
         return user

@@ -31,7 +31,7 @@ class UserWithDetails:
     urls: list[str] | None = OMITTED
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
-    """ JSON keys of the nullable optional fields given as null: to_dict sends these as null. """
+    """ JSON keys of the optional fields given as null: to_dict sends these as null. """
 
     def __attrs_post_init__(self) -> None:
         # OMITTED (the default, or what from_dict passes for a missing key) becomes None; a None
@@ -150,6 +150,8 @@ class UserWithDetails:
             field_dict["updated_at"] = updated_at
         if urls is not UNSET:
             field_dict["urls"] = urls
+        for key in self._null_keys:  # a null the server sent where the spec allows none
+            field_dict.setdefault(key, None)
 
         return field_dict
 
@@ -252,6 +254,12 @@ class UserWithDetails:
             updated_at=cast(Any, updated_at),
             urls=cast(Any, urls),
         )
+        if user_with_details.account_id is None and "account_id" in src_dict:
+            user_with_details._null_keys += ("account_id",)
+        if user_with_details.id is None and "id" in src_dict:
+            user_with_details._null_keys += ("id",)
+        if user_with_details.username is None and "username" in src_dict:
+            user_with_details._null_keys += ("username",)
 
         user_with_details.additional_properties = d
         return user_with_details
