@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -98,44 +98,20 @@ class HardwareList:
 
             items.append(items_item)
 
-        def _parse_next_cursor(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        next_cursor = d.pop("next_cursor")
 
-        next_cursor = _parse_next_cursor(d.pop("next_cursor"))
+        previous_cursor = d.pop("previous_cursor")
 
-        def _parse_previous_cursor(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        next_url = d.pop("next_url", UNSET)
 
-        previous_cursor = _parse_previous_cursor(d.pop("previous_cursor"))
-
-        def _parse_next_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_url = _parse_next_url(d.pop("next_url", UNSET))
-
-        def _parse_previous_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        previous_url = _parse_previous_url(d.pop("previous_url", UNSET))
+        previous_url = d.pop("previous_url", UNSET)
 
         hardware_list = cls(
             items=items,
             next_cursor=next_cursor,
             previous_cursor=previous_cursor,
-            next_url=cast(Any, next_url),
-            previous_url=cast(Any, previous_url),
+            next_url=next_url,
+            previous_url=previous_url,
         )
 
         hardware_list.additional_properties = d

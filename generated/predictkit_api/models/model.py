@@ -118,12 +118,7 @@ class Model:
 
         visibility = check_model_visibility(d.pop("visibility"))
 
-        def _parse_description(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        description = _parse_description(d.pop("description"))
+        description = d.pop("description")
 
         def _parse_updated_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -151,14 +146,7 @@ class Model:
 
             categories.append(categories_item)
 
-        def _parse_cover_image_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cover_image_url = _parse_cover_image_url(d.pop("cover_image_url", UNSET))
+        cover_image_url = d.pop("cover_image_url", UNSET)
 
         model = cls(
             id=id,
@@ -170,7 +158,7 @@ class Model:
             owner=owner,
             predictions_count=predictions_count,
             categories=categories,
-            cover_image_url=cast(Any, cover_image_url),
+            cover_image_url=cover_image_url,
         )
 
         model.additional_properties = d

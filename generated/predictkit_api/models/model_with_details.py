@@ -161,12 +161,7 @@ class ModelWithDetails:
 
         visibility = check_model_visibility(d.pop("visibility"))
 
-        def _parse_description(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        description = _parse_description(d.pop("description"))
+        description = d.pop("description")
 
         def _parse_updated_at(data: object) -> datetime.datetime | None:
             if data is None:
@@ -194,12 +189,7 @@ class ModelWithDetails:
 
             categories.append(categories_item)
 
-        def _parse_overview(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        overview = _parse_overview(d.pop("overview"))
+        overview = d.pop("overview")
 
         def _parse_latest_version(data: object) -> ModelVersionWithDetails | None:
             if data is None:
@@ -216,35 +206,13 @@ class ModelWithDetails:
 
         latest_version = _parse_latest_version(d.pop("latest_version"))
 
-        def _parse_source_url(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        source_url = d.pop("source_url")
 
-        source_url = _parse_source_url(d.pop("source_url"))
+        license_url = d.pop("license_url")
 
-        def _parse_license_url(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        paper_url = d.pop("paper_url")
 
-        license_url = _parse_license_url(d.pop("license_url"))
-
-        def _parse_paper_url(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        paper_url = _parse_paper_url(d.pop("paper_url"))
-
-        def _parse_cover_image_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cover_image_url = _parse_cover_image_url(d.pop("cover_image_url", UNSET))
+        cover_image_url = d.pop("cover_image_url", UNSET)
 
         _hardware = d.pop("hardware", UNSET)
         hardware: LegacyModelHardware | Unset
@@ -268,7 +236,7 @@ class ModelWithDetails:
             source_url=source_url,
             license_url=license_url,
             paper_url=paper_url,
-            cover_image_url=cast(Any, cover_image_url),
+            cover_image_url=cover_image_url,
             hardware=None if isinstance(hardware, Unset) else hardware,
         )
         if model_with_details.hardware is None and "hardware" in src_dict:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -95,19 +95,9 @@ class Prediction:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
-        def _parse_setup_time(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        setup_time = d.pop("setup_time")
 
-        setup_time = _parse_setup_time(d.pop("setup_time"))
-
-        def _parse_execution_time(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        execution_time = _parse_execution_time(d.pop("execution_time"))
+        execution_time = d.pop("execution_time")
 
         url = d.pop("url", None)
 

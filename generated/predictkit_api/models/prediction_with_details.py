@@ -156,19 +156,9 @@ class PredictionWithDetails:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
-        def _parse_setup_time(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        setup_time = d.pop("setup_time")
 
-        setup_time = _parse_setup_time(d.pop("setup_time"))
-
-        def _parse_execution_time(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        execution_time = _parse_execution_time(d.pop("execution_time"))
+        execution_time = d.pop("execution_time")
 
         input_ = d.pop("input")
 

@@ -134,61 +134,26 @@ class UpdateModelRequest:
         else:
             visibility = check_model_visibility(_visibility)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        description = d.pop("description", UNSET)
 
-        description = _parse_description(d.pop("description", UNSET))
+        source_url = d.pop("source_url", UNSET)
 
-        def _parse_source_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        license_url = d.pop("license_url", UNSET)
 
-        source_url = _parse_source_url(d.pop("source_url", UNSET))
+        paper_url = d.pop("paper_url", UNSET)
 
-        def _parse_license_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        license_url = _parse_license_url(d.pop("license_url", UNSET))
-
-        def _parse_paper_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        paper_url = _parse_paper_url(d.pop("paper_url", UNSET))
-
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
+        overview = d.pop("overview", UNSET)
 
         category_slugs = cast(list[str], d.pop("category_slugs", UNSET))
 
         update_model_request = cls(
             name=name,
             visibility=None if isinstance(visibility, Unset) else visibility,
-            description=cast(Any, description),
-            source_url=cast(Any, source_url),
-            license_url=cast(Any, license_url),
-            paper_url=cast(Any, paper_url),
-            overview=cast(Any, overview),
+            description=description,
+            source_url=source_url,
+            license_url=license_url,
+            paper_url=paper_url,
+            overview=overview,
             category_slugs=None if isinstance(category_slugs, Unset) else category_slugs,
         )
         if update_model_request.name is None and "name" in src_dict:

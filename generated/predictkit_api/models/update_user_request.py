@@ -115,23 +115,9 @@ class UpdateUserRequest:
         d = dict(src_dict)
         name = d.pop("name", None)
 
-        def _parse_display_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        display_name = d.pop("display_name", UNSET)
 
-        display_name = _parse_display_name(d.pop("display_name", UNSET))
-
-        def _parse_bio(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bio = _parse_bio(d.pop("bio", UNSET))
+        bio = d.pop("bio", UNSET)
 
         def _parse_urls(data: object) -> list[str] | None | Unset:
             if data is None:
@@ -150,31 +136,17 @@ class UpdateUserRequest:
 
         urls = _parse_urls(d.pop("urls", UNSET))
 
-        def _parse_company(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company = d.pop("company", UNSET)
 
-        company = _parse_company(d.pop("company", UNSET))
-
-        def _parse_location(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        location = _parse_location(d.pop("location", UNSET))
+        location = d.pop("location", UNSET)
 
         update_user_request = cls(
             name=name,
-            display_name=cast(Any, display_name),
-            bio=cast(Any, bio),
+            display_name=display_name,
+            bio=bio,
             urls=cast(Any, urls),
-            company=cast(Any, company),
-            location=cast(Any, location),
+            company=company,
+            location=location,
         )
         if update_user_request.name is None and "name" in src_dict:
             update_user_request._null_keys += ("name",)

@@ -155,41 +155,13 @@ class User:
 
         username = d.pop("username", None)
 
-        def _parse_display_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        display_name = d.pop("display_name", UNSET)
 
-        display_name = _parse_display_name(d.pop("display_name", UNSET))
+        bio = d.pop("bio", UNSET)
 
-        def _parse_bio(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        location = d.pop("location", UNSET)
 
-        bio = _parse_bio(d.pop("bio", UNSET))
-
-        def _parse_location(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        location = _parse_location(d.pop("location", UNSET))
-
-        def _parse_company(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        company = _parse_company(d.pop("company", UNSET))
+        company = d.pop("company", UNSET)
 
         def _parse_updated_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -215,10 +187,10 @@ class User:
             account_id=account_id,
             id=id,
             username=username,
-            display_name=cast(Any, display_name),
-            bio=cast(Any, bio),
-            location=cast(Any, location),
-            company=cast(Any, company),
+            display_name=display_name,
+            bio=bio,
+            location=location,
+            company=company,
             updated_at=cast(Any, updated_at),
         )
         if user.account_id is None and "account_id" in src_dict:

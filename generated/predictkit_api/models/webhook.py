@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -58,18 +58,11 @@ class Webhook:
         d = dict(src_dict)
         url = d.pop("url")
 
-        def _parse_secret(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        secret = _parse_secret(d.pop("secret", UNSET))
+        secret = d.pop("secret", UNSET)
 
         webhook = cls(
             url=url,
-            secret=cast(Any, secret),
+            secret=secret,
         )
 
         webhook.additional_properties = d
