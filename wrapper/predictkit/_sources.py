@@ -98,7 +98,7 @@ def open_source(value: Any, label: str) -> Source:
     """A Source for a file value (see ``predictkit._files.is_file``); ``label`` says where it
     came from. Bad files raise FileInputError before anything is sent."""
     if isinstance(value, bytes | bytearray):
-        name = f"{label} ({len(value)} bytes)"
+        name = f"{label} ({len(value)} bytes)" if label else f"{len(value)} bytes"
         return Source(
             name,
             size=len(value),
@@ -116,13 +116,12 @@ def _open_path(path: str | bytes, label: str) -> Source:
     shown = os.fsdecode(path)
     name = f"{label} ({shown})" if label else shown
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # before open(): a FIFO would block it
+            raise FileInputError(f"{name} is not a regular file.", file=name)
         stream = open(path, "rb")  # noqa: SIM115 - closed by Source.close()
     except OSError as exc:
         raise FileInputError(f"Cannot read {name}: {exc.strerror or exc}.", file=name) from exc
     info = os.fstat(stream.fileno())
-    if not stat.S_ISREG(info.st_mode):
-        stream.close()
-        raise FileInputError(f"{name} is not a regular file.", file=name)
     return Source(
         name,
         size=info.st_size,

@@ -1,9 +1,10 @@
 """Upload parts: what the storage behind the API's pre-signed part URLs does, with faults.
 
 ``POST /v1/uploads`` hands out part URLs on this server (``/uploads/{id}/parts/{index}``, outside
-``/v1``, so no token is asked for, as with a real pre-signed URL). A part PUT must carry exactly
-the part's bytes (``[i*part_size, min((i+1)*part_size, size))``); the answer is an empty 200 with
-the part's ``ETag``, which ``complete_upload`` then checks.
+``/v1``): no token is asked for; as on a real pre-signed URL the credential is the query's
+``X-Amz-Signature`` (a wrong one is a 403 whose XML body echoes it, as S3 does). A part PUT
+must carry exactly the part's bytes (``[i*part_size, min((i+1)*part_size, size))``); the answer
+is an empty 200 with the part's ``ETag``, which ``complete_upload`` then checks.
 
 Faults target parts, not operations: ``ReferenceServer.inject_part(fault, index=N)`` disturbs the
 next PUTs of part N (of any upload); without ``index``, the next PUTs of any part. Supported:
@@ -14,7 +15,9 @@ stores the part, then drops the connection: the client cannot know it arrived).
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
+from urllib.parse import parse_qs
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -82,6 +85,13 @@ class PartStorage:
         if upload is None or not index_text.isdigit() or int(index_text) >= upload.part_count:
             return _detail(404, "Upload part not found.")
         index = int(index_text)
+        signature = parse_qs(scope["query_string"].decode()).get("X-Amz-Signature", [""])[0]
+        if not hmac.compare_digest(signature.encode(), upload.signature.encode()):
+            # Like S3, the error body echoes the signature it got: clients must not show it.
+            body = f"<Error><Code>SignatureDoesNotMatch</Code><SignatureProvided>{signature}"
+            return Response(
+                body + "</SignatureProvided></Error>", 403, media_type="application/xml"
+            )
         chunks = []
         while True:
             message = await receive()
