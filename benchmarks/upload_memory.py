@@ -59,7 +59,7 @@ class Sink(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))))
-        host = f"http://127.0.0.1:{self.server.server_address[1]}"
+        host = f"http://127.0.0.1:{self.server.server_port}"  # type: ignore[attr-defined]
         if self.path == "/v1/uploads":
             size = body["size"]
             count = max(1, -(-size // self.part_size))

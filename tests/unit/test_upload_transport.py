@@ -12,14 +12,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from predictkit import Client, FileInputError, UploadError
+from predictkit import Client, FileInputError, UploadedFile, UploadError
 from predictkit.resources.uploads import Uploads
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
 def storage(
-    part_size: int, *, etag: bool = True, urls: int | None = None, on_start: Callable[[], None]
+    part_size: int, *, etag: bool = True, urls: int | None = None, on_start: Callable[[], object]
 ) -> tuple[Handler, list[httpx.Request]]:
     """A fake API + storage: starts hand out ``urls`` part URLs (default: enough)."""
     seen: list[httpx.Request] = []
@@ -113,3 +113,29 @@ def test_parts_in_flight_are_bounded_by_the_pool(mode: str) -> None:
         ) as client:
             asyncio.run(Uploads(client, max_concurrency=workers).async_upload(data))
     assert most == workers
+
+
+def test_a_failed_part_stops_every_worker() -> None:
+    """Whichever worker fails, the others stop after their current part (none takes more)."""
+    base, seen = storage(2, on_start=nothing)
+    together = threading.Barrier(2, timeout=30)  # both workers hold a part when one fails
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "store.test":
+            return base(request)
+        if request.url.path in ("/u/0", "/u/1"):
+            together.wait()
+        if threading.current_thread().name.endswith("_1"):  # the second worker's thread
+            return httpx.Response(403)
+        return base(request)
+
+    with client_for(handler) as client, pytest.raises(UploadError, match="403"):
+        Uploads(client, max_concurrency=2).upload(bytes(40))  # 20 parts
+    puts = [r for r in seen if r.url.host == "store.test"]
+    assert len(puts) <= 3, [r.url.path for r in puts]
+
+
+def test_the_download_url_repr_hides_its_query() -> None:
+    uploaded = UploadedFile("https://files.test/f?X-Amz-Signature=s3cr3t", "id", 1, "text/plain")
+    assert "s3cr3t" not in repr(uploaded) and "files.test/f" in repr(uploaded)
+    assert uploaded.url.endswith("s3cr3t")  # the value itself is intact

@@ -14,7 +14,7 @@ import mimetypes
 import os
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 import attrs
 
@@ -24,6 +24,9 @@ MAX_DEPTH = 200
 """Deepest nesting walked: far beyond any real input, well inside Python's recursion limit."""
 
 Location = tuple[str | int, ...]
+
+FileInput = os.PathLike[str] | bytes | bytearray | IO[bytes]
+"""What is uploaded when found in an input (``upload()`` also takes a ``str`` path)."""
 
 
 @functools.cache

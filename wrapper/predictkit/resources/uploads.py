@@ -31,6 +31,7 @@ import httpx
 from predictkit import _aio
 from predictkit._errors import APIError, CreateOutcomeUnknownError, UploadError
 from predictkit._files import (
+    FileInput,
     Part,
     Progress,
     ProgressCallback,
@@ -221,7 +222,7 @@ def _etag(transfer: _Transfer, part: Part, response: httpx.Response) -> None:
     transfer.etags[part.index] = etag
 
 
-def _labelled(value: Any) -> list[tuple[Any, str]]:
+def _labelled(value: object) -> list[tuple[Any, str]]:
     if isinstance(value, str):
         value = Path(value)
     if not is_file(value):
@@ -236,13 +237,19 @@ class Uploads:
     """Uploads: ``client.uploads``. Every method has an ``async_`` twin."""
 
     def __init__(self, client: Client, *, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+            raise TypeError(f"max_concurrency must be a whole number, not {max_concurrency!r}")
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
         self._client = client
         self._parts = PartSender(client)
         self._workers = max_concurrency
 
     # public ----------------------------------------------------------------------------------
 
-    def upload(self, file: Any, *, on_progress: ProgressCallback | None = None) -> UploadedFile:
+    def upload(
+        self, file: str | FileInput, *, on_progress: ProgressCallback | None = None
+    ) -> UploadedFile:
         """Upload a path, an open binary file (from its position to its end) or bytes.
 
         ``on_progress(sent, total)`` is called as bytes go out (from worker threads, one call at
@@ -251,7 +258,7 @@ class Uploads:
             return self._upload_all(batch.sources, on_progress)[0]
 
     async def async_upload(
-        self, file: Any, *, on_progress: ProgressCallback | None = None
+        self, file: str | FileInput, *, on_progress: ProgressCallback | None = None
     ) -> UploadedFile:
         with _opened(_labelled(file)) as batch:
             return (await self._async_upload_all(batch.sources, on_progress))[0]
@@ -300,16 +307,18 @@ class Uploads:
                 transfers.append(_transfer(source, self._client._send(_start_call(source))))
         jobs = (job for t in transfers for job in t.jobs())
         workers = min(self._workers, sum(len(t.parts) for t in transfers))
+        stop: list[BaseException] = []  # the failures, first first: every worker then stops
         with ThreadPoolExecutor(workers, thread_name_prefix="predictkit-upload") as pool:
-            stop: list[BaseException] = []
             take = _taker(jobs)
             futures = [pool.submit(self._worker, take, progress, stop) for _ in range(workers)]
             try:
                 for future in futures:
-                    future.result()
-            except BaseException as exc:
-                stop.append(exc)  # the other workers finish their part and stop
+                    future.exception()  # waits; the workers record their own failures
+            except BaseException as exc:  # interrupted here (Ctrl-C): stop the workers too
+                stop.append(exc)
                 raise
+        if stop:
+            raise stop[0]
         done = []
         for transfer in transfers:
             with _naming(transfer.source):
@@ -317,6 +326,14 @@ class Uploads:
         return done
 
     def _worker(
+        self, take: Callable[[], _Job | None], progress: Progress, stop: list[BaseException]
+    ) -> None:
+        try:
+            self._work(take, progress, stop)
+        except BaseException as exc:
+            stop.append(exc)  # the other workers finish their current part and stop
+
+    def _work(
         self, take: Callable[[], _Job | None], progress: Progress, stop: list[BaseException]
     ) -> None:
         while not stop:
