@@ -45,10 +45,9 @@ def check_part_fault(fault: Fault, index: int | None) -> None:
         raise ValueError(f"index must be a part number >= 0 or None, not {index!r}")
 
 
-def _detail(status: int, detail: str) -> Response:
-    return Response(
-        json.dumps({"detail": detail}), status_code=status, media_type="application/json"
-    )
+def _detail(status: int, detail: str, retry_after: float | None = None) -> Response:
+    headers = {} if retry_after is None else {"retry-after": f"{retry_after:g}"}
+    return Response(json.dumps({"detail": detail}), status, headers, media_type="application/json")
 
 
 class PartStorage:
@@ -68,7 +67,7 @@ class PartStorage:
                 await first_completed(asyncio.sleep(fault.seconds), closing, seconds=fault.seconds)
             response = await self._store(scope, receive)
         elif fault.kind == "status":
-            response = _detail(fault.status_code, fault.detail)
+            response = _detail(fault.status_code, fault.detail, fault.retry_after)
         elif fault.kind == "html":
             page = f"<html><body><h1>{fault.status_code} Bad Gateway</h1></body></html>"
             response = Response(page, status_code=fault.status_code, media_type="text/html")
