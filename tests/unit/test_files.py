@@ -132,7 +132,7 @@ def test_dedupe_hashes_only_same_size_files_of_different_identity() -> None:
 def test_part_plans_cover_the_file_exactly(
     size: int, part_size: int, count: int, expected: list[tuple[int, int, int]]
 ) -> None:
-    urls = [f"http://s/p{i}?sig=secret" for i in range(count)]
+    urls = [f"https://s/p{i}?sig=secret" for i in range(count)]
     parts = plan_parts(size, part_size, urls)
     assert [(p.index, p.offset, p.length) for p in parts] == expected
     assert [p.url for p in parts] == urls
@@ -142,20 +142,30 @@ def test_part_plans_cover_the_file_exactly(
 @pytest.mark.parametrize(
     ("size", "part_size", "urls", "problem"),
     [
-        (10, 4, ["u"] * 2, "2 part URLs for 10 bytes"),
-        (10, 4, ["u"] * 4, "4 part URLs"),
-        (10, 0, ["u"], "part size is 0"),
-        (10, -1, ["u"], "not a whole number"),
-        (10, True, ["u"] * 10, "not a whole number"),
-        (10, "4", ["u"] * 3, "not a whole number"),
+        (10, 4, ["https://s/u"] * 2, "2 part URLs for 10 bytes"),
+        (10, 4, ["https://s/u"] * 4, "4 part URLs"),
+        (10, 0, ["https://s/u"], "part size is 0"),
+        (10, -1, ["https://s/u"], "not a whole number"),
+        (10, True, ["https://s/u"] * 10, "not a whole number"),
+        (10, "4", ["https://s/u"] * 3, "not a whole number"),
         (10, 4, "u", "not a list"),
         (10, 4, ["u", "", "u"], "not a list of strings"),
         (10, 4, ["u", 3, "u"], "not a list of strings"),
+        (3, 4, ["http://store.example/p?sig=s3cr3t"], r"http://store.example/p is not https"),
+        (3, 4, ["ftp://store.example/p"], "is not https"),
+        (3, 4, ["https:///p"], "is not https"),
+        (3, 4, ["http://[::1"], "not a valid URL"),
     ],
 )
 def test_bad_part_plans_are_refused(size: int, part_size: Any, urls: Any, problem: str) -> None:
-    with pytest.raises(ValueError, match=problem):
+    with pytest.raises(ValueError, match=problem) as info:
         plan_parts(size, part_size, urls)
+    assert "s3cr3t" not in str(info.value)
+
+
+def test_plain_http_part_urls_are_fine_on_loopback_only() -> None:
+    for host in ("127.0.0.1:8000", "localhost", "[::1]:9"):
+        assert plan_parts(1, 1, [f"http://{host}/p?sig=x"])[0].length == 1
 
 
 def test_chunks_stream_a_range_in_bounded_reads() -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import attrs
+import httpx
 
 from predictkit._errors import FileInputError
 
@@ -148,9 +149,12 @@ def plan_parts(size: int, part_size: object, urls: object) -> list[Part]:
     """Split a file of ``size`` bytes as the server's start answer says: part i is bytes
     ``[i*part_size, min((i+1)*part_size, size))`` and goes to ``urls[i]``. A plan that does not
     cover the file exactly (wrong URL count, bad part size) raises ValueError, so a bad answer
-    can never upload a truncated file."""
+    can never upload a truncated file; so does a part URL that is not https (plain http only on
+    loopback, as for downloads): the file would travel unencrypted."""
     if not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
         raise ValueError(f"the part URLs are not a list of strings ({type(urls).__name__})")
+    for url in urls:
+        _check_part_url(url)
     if isinstance(part_size, bool) or not isinstance(part_size, int) or part_size < 0:
         raise ValueError(f"the part size {part_size!r} is not a whole number of bytes")
     if part_size == 0 and size > 0:
@@ -164,6 +168,20 @@ def plan_parts(size: int, part_size: object, urls: object) -> list[Part]:
         Part(i, i * part_size, min(part_size, size - i * part_size) if size else 0, url)
         for i, url in enumerate(urls)
     ]
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _check_part_url(url: str) -> None:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise ValueError("a part URL is not a valid URL") from None
+    shown = parsed.copy_with(query=None, fragment=None)  # the query is the URL's credential
+    secure = parsed.scheme == "https" or (parsed.scheme == "http" and parsed.host in _LOOPBACK)
+    if not secure or not parsed.host:
+        raise ValueError(f"the part URL {shown} is not https")
 
 
 def chunks(offset: int, length: int, chunk_size: int) -> Iterator[tuple[int, int]]:

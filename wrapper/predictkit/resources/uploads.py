@@ -178,8 +178,8 @@ def _transfer(source: Source, response: httpx.Response) -> _Transfer:
         parts = plan_parts(source.size, upload.part_size, upload.urls)
     except ValueError as exc:
         raise UploadError(
-            f"Uploading {source.file} failed: the server's answer does not split the file into "
-            f"parts ({exc}).",
+            f"Uploading {source.file} failed: the server's answer to starting the upload cannot "
+            f"be used ({exc}).",
             file=source.file,
             method="POST",
             url=str(response.request.url),
