@@ -67,30 +67,28 @@ class PartSender:
             request.headers.pop(name, None)
         return request
 
-    def _delay(
-        self, outcome: httpx.Response | httpx.RequestError, request: httpx.Request, attempt: int
+    def _retry_delay(
+        self,
+        outcome: httpx.Response | httpx.RequestError,
+        request: httpx.Request,
+        attempt: int,
+        on_retry: Callable[[], None],
     ) -> float:
-        """Seconds before the next attempt, or the typed error (raised) when there is none."""
+        """Seconds before the next attempt (after ``on_retry()``), or the typed error, raised,
+        when the policy gives up."""
         policy = self._client._sender.policy
-        where = f"PUT {without_query(request.url)}"
         if isinstance(outcome, httpx.Response):
             delay = policy.delay_after_status(outcome, attempt, Retry.IDEMPOTENT)
             if delay is None:
                 raise _status_error(outcome)
-            what = str(outcome.status_code)
         else:
             delay = policy.delay_after_exception(outcome, attempt, Retry.IDEMPOTENT)
             if delay is None:
                 raise _transport_error(outcome, request)
-            what = type(outcome).__name__
-        log.info(
-            "retrying %s in %.2fs after %s (retry %d of %d)",
-            where,
-            delay,
-            what,
-            attempt + 1,
-            policy.max_retries,
-        )
+        what = outcome.status_code if isinstance(outcome, httpx.Response) else type(outcome)
+        where = without_query(request.url)
+        log.info("retrying PUT %s in %.2fs after %s (retry %d)", where, delay, what, attempt + 1)
+        on_retry()
         return delay
 
     def put(
@@ -108,25 +106,14 @@ class PartSender:
             request = self._request(http, url, content, headers)
             outcome: httpx.Response | httpx.RequestError
             try:
-                streamed = http.send(request, stream=True)
-                try:
-                    kept = b""
-                    for chunk in streamed.iter_bytes():
-                        kept += chunk[: MAX_PART_RESPONSE - len(kept)]
-                        if len(kept) >= MAX_PART_RESPONSE:
-                            break
-                finally:
-                    streamed.close()
-                outcome = _kept(streamed, kept)
+                outcome = _read_capped(http.send(request, stream=True))
             except httpx.RequestError as exc:
                 outcome = exc
             finally:
                 content.close()  # ends the generator's reads now, not at garbage collection
             if isinstance(outcome, httpx.Response) and outcome.is_success:
                 return outcome
-            delay = self._delay(outcome, request, attempt)
-            on_retry()
-            time.sleep(delay)
+            time.sleep(self._retry_delay(outcome, request, attempt, on_retry))
             attempt += 1
 
     async def async_put(
@@ -144,26 +131,40 @@ class PartSender:
             request = self._request(http, url, content, headers)
             outcome: httpx.Response | httpx.RequestError
             try:
-                streamed = await http.send(request, stream=True)
-                try:
-                    kept = b""
-                    async for chunk in streamed.aiter_bytes():
-                        kept += chunk[: MAX_PART_RESPONSE - len(kept)]
-                        if len(kept) >= MAX_PART_RESPONSE:
-                            break
-                finally:
-                    await streamed.aclose()
-                outcome = _kept(streamed, kept)
+                outcome = await _aread_capped(await http.send(request, stream=True))
             except httpx.RequestError as exc:
                 outcome = exc
             finally:
                 await content.aclose()
             if isinstance(outcome, httpx.Response) and outcome.is_success:
                 return outcome
-            delay = self._delay(outcome, request, attempt)
-            on_retry()
-            await _aio.sleep(delay)
+            await _aio.sleep(self._retry_delay(outcome, request, attempt, on_retry))
             attempt += 1
+
+
+def _read_capped(streamed: httpx.Response) -> httpx.Response:
+    """The response with its body read, up to MAX_PART_RESPONSE bytes (the rest is dropped)."""
+    kept = bytearray()
+    try:
+        for chunk in streamed.iter_bytes():
+            kept += chunk[: MAX_PART_RESPONSE - len(kept)]
+            if len(kept) >= MAX_PART_RESPONSE:
+                break
+    finally:
+        streamed.close()
+    return _kept(streamed, bytes(kept))
+
+
+async def _aread_capped(streamed: httpx.Response) -> httpx.Response:
+    kept = bytearray()
+    try:
+        async for chunk in streamed.aiter_bytes():
+            kept += chunk[: MAX_PART_RESPONSE - len(kept)]
+            if len(kept) >= MAX_PART_RESPONSE:
+                break
+    finally:
+        await streamed.aclose()
+    return _kept(streamed, bytes(kept))
 
 
 _FRAMING = ("content-encoding", "content-length", "transfer-encoding")

@@ -70,8 +70,14 @@ class Transfer:
             )
         self.etags[part.index] = etag
 
-    def part_error(self, part: Part, exc: APIError) -> UploadError:
-        return named(exc, self.source, f" at part {part.index + 1} of {len(self.parts)}", part)
+    @contextlib.contextmanager
+    def sending(self, part: Part) -> Iterator[None]:
+        """Turn a failure to send ``part`` into an UploadError naming the file and the part."""
+        try:
+            yield
+        except APIError as exc:
+            at = f" at part {part.index + 1} of {len(self.parts)}"
+            raise named(exc, self.source, at, part) from exc
 
 
 def named(exc: APIError, source: Source, where_: str = "", part: Part | None = None) -> UploadError:
@@ -197,12 +203,12 @@ def labelled(value: object) -> list[tuple[Any, str]]:
     return [(value, "")]
 
 
-def part_headers(transfer: Transfer, part: Part) -> dict[str, str]:
-    return {"Content-Type": transfer.source.mime_type, "Content-Length": str(part.length)}
-
-
-def restarter(progress: Progress, transfer: Transfer, part: Part) -> Callable[[], None]:
-    return lambda: progress.restart((transfer.upload_id, part.index))
+def part_args(
+    transfer: Transfer, part: Part, progress: Progress
+) -> tuple[dict[str, str], Callable[[], None]]:
+    """The part's headers, and what to do before it is sent again (take back its progress)."""
+    headers = {"Content-Type": transfer.source.mime_type, "Content-Length": str(part.length)}
+    return headers, lambda: progress.restart((transfer.upload_id, part.index))
 
 
 def taker(jobs: Iterator[Job]) -> Callable[[], Job | None]:

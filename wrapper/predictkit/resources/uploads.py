@@ -23,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
 from predictkit import _aio
-from predictkit._errors import APIError
 from predictkit._files import FileInput, Progress, ProgressCallback, find_files, where
 from predictkit._parts import PartSender
 from predictkit._sources import Source
@@ -35,9 +34,8 @@ from predictkit._uploading import (
     labelled,
     naming,
     opened,
+    part_args,
     part_body,
-    part_headers,
-    restarter,
     start_call,
     taker,
     transfer_from,
@@ -165,11 +163,8 @@ class Uploads:
                 return
             transfer, part = job
             body = part_body(transfer, part, progress)
-            headers, retried = part_headers(transfer, part), restarter(progress, transfer, part)
-            try:
-                response = self._parts.put(part.url, body, headers, retried)
-            except APIError as exc:
-                raise transfer.part_error(part, exc) from exc
+            with transfer.sending(part):
+                response = self._parts.put(part.url, body, *part_args(transfer, part, progress))
             transfer.record_etag(part, response)
 
     # async -----------------------------------------------------------------------------------
@@ -196,9 +191,7 @@ class Uploads:
     async def _async_worker(self, jobs: Iterator[Job], progress: Progress) -> None:
         for transfer, part in jobs:  # one event loop: the shared iterator needs no lock
             body = async_part_body(transfer, part, progress)
-            headers, retried = part_headers(transfer, part), restarter(progress, transfer, part)
-            try:
-                response = await self._parts.async_put(part.url, body, headers, retried)
-            except APIError as exc:
-                raise transfer.part_error(part, exc) from exc
+            with transfer.sending(part):
+                args = part_args(transfer, part, progress)
+                response = await self._parts.async_put(part.url, body, *args)
             transfer.record_etag(part, response)
