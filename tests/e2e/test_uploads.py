@@ -305,3 +305,26 @@ def test_bad_params_are_refused_before_any_upload(
 def test_an_input_without_files_is_passed_through(calls: Calls) -> None:
     data = {"a": [1, {"b": "c"}]}
     assert calls.resolve(data) is data
+
+
+def test_cancelling_an_async_upload_stops_it_and_restores_the_file(
+    predictkit_client: Client, predictkit_server: ReferenceServer, big: Path
+) -> None:
+    async def main() -> None:
+        with big.open("rb") as stream:
+            stream.seek(7)
+            task: asyncio.Task[UploadedFile] | None = None
+
+            def cancel(sent: int, total: int) -> None:  # as the first bytes go out
+                assert task is not None
+                task.cancel()
+
+            task = asyncio.ensure_future(
+                predictkit_client.uploads.async_upload(stream, on_progress=cancel)
+            )
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert stream.tell() == 7
+
+    asyncio.run(main())
+    assert _ops(predictkit_server, "complete_upload") == []

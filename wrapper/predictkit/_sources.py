@@ -1,8 +1,9 @@
 """The bytes of one file to upload: a path, an open binary file, or bytes in memory.
 
-A source is opened once (the size and identity are known before anything is sent) and then read
-in bounded chunks at any offset, from several threads at once: parts stream from disk in
-constant memory, and a retried part simply reads its range again.
+A source is checked once (its size and identity are known before anything is sent), then read in
+bounded chunks at any offset, from several threads at once: parts stream from disk in constant
+memory, and a retried part simply reads its range again. A path is opened for each read, so an
+input with thousands of files never holds more open files than there are part workers.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ class Source:
         identity: Hashable,
         blocking: bool,
         data: memoryview | None = None,
+        path: str | bytes | None = None,
         stream: IO[bytes] | None = None,
         start: int = 0,
-        owned: bool = False,
     ) -> None:
         self.file = file
         """How errors name this file, e.g. ``input['image'] (/data/cat.png)``."""
@@ -47,25 +48,23 @@ class Source:
         self.blocking = blocking
         """Reads touch the disk: async code runs them in a worker thread."""
         self._data = data
+        self._path = path
         self._stream = stream
         self._start = start
-        self._owned = owned
         self._lock = threading.Lock()
 
     def read(self, offset: int, count: int) -> bytes:
         """Exactly ``count`` bytes at ``offset``; a file that shrank is a FileInputError."""
         if self._data is not None:
             return bytes(self._data[offset : offset + count])
-        assert self._stream is not None
         try:
-            with self._lock:  # seek + read must not interleave between part threads
-                self._stream.seek(self._start + offset)
-                data = self._stream.read(count)
-                while data is not None and 0 < len(data) < count:
-                    more = self._stream.read(count - len(data))
-                    if not more:
-                        break
-                    data += more
+            if self._path is not None:  # opened per read: files in flight never exceed workers
+                with open(self._path, "rb") as stream:
+                    data = _read_at(stream, offset, count)
+            else:
+                assert self._stream is not None
+                with self._lock:  # seek + read must not interleave between part threads
+                    data = _read_at(self._stream, self._start + offset, count)
         except OSError as exc:
             raise FileInputError(f"Reading {self.file} failed: {exc}", file=self.file) from exc
         if not isinstance(data, bytes) or len(data) != count:
@@ -84,14 +83,22 @@ class Source:
         return hasher.digest()
 
     def close(self) -> None:
-        """Close a file this source opened; put a caller's file back at its position."""
-        if self._stream is None:
-            return
-        if self._owned:
-            self._stream.close()
-        else:
+        """Put a caller's open file back at the position it was given at."""
+        if self._stream is not None:
             with contextlib.suppress(OSError, ValueError):  # closed by the caller meanwhile
                 self._stream.seek(self._start)
+
+
+def _read_at(stream: IO[bytes], offset: int, count: int) -> bytes | None:
+    """Up to ``count`` bytes at ``offset`` (fewer only at the end of the file)."""
+    stream.seek(offset)
+    data = stream.read(count)
+    while data is not None and 0 < len(data) < count:
+        more = stream.read(count - len(data))
+        if not more:
+            break
+        data += more
+    return data
 
 
 def open_source(value: Any, label: str) -> Source:
@@ -116,20 +123,20 @@ def _open_path(path: str | bytes, label: str) -> Source:
     shown = os.fsdecode(path)
     name = f"{label} ({shown})" if label else shown
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # before open(): a FIFO would block it
-            raise FileInputError(f"{name} is not a regular file.", file=name)
-        stream = open(path, "rb")  # noqa: SIM115 - closed by Source.close()
+        info = os.stat(path)
     except OSError as exc:
         raise FileInputError(f"Cannot read {name}: {exc.strerror or exc}.", file=name) from exc
-    info = os.fstat(stream.fileno())
+    if not stat.S_ISREG(info.st_mode):  # a directory, or a FIFO that would block a read
+        raise FileInputError(f"{name} is not a regular file.", file=name)
+    if not os.access(path, os.R_OK):
+        raise FileInputError(f"Cannot read {name}: permission denied.", file=name)
     return Source(
         name,
         size=info.st_size,
         mime=mime_type(shown),
         identity=("inode", info.st_dev, info.st_ino),
         blocking=True,
-        stream=stream,
-        owned=True,
+        path=path,
     )
 
 
