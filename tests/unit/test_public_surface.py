@@ -22,6 +22,7 @@ from predictkit import (
     WaitOptions,
 )
 from predictkit.resources.predictions import Predictions
+from predictkit.resources.uploads import Uploads
 
 EXPECTED_ALL = {
     # client and configuration
@@ -80,6 +81,10 @@ EXPECTED_ALL = {
     "StreamError",
     "UnsafeDownloadError",
     "ValidationError",
+    # file inputs
+    "FileInputError",
+    "UploadError",
+    "UploadedFile",
     "ValidationErrorDetail",
     "WaitTimeoutError",
     "WebhookVerificationError",
@@ -202,6 +207,7 @@ NO_IO = {
     Predictions: {"poller"},
     Poller: {"continuation_token", "status"},
     PredictionWithIO: set(),
+    Uploads: set(),
 }
 
 
@@ -250,6 +256,11 @@ def test_prediction_with_io_methods_have_async_twins() -> None:
 
 def test_poller_methods_have_async_twins() -> None:
     assert parity_problems(Poller) == []
+
+
+def test_uploads_methods_have_async_twins() -> None:
+    assert {"upload", "resolve_files", "resolve_params"} <= set(public_methods(Uploads))
+    assert parity_problems(Uploads) == []
 
 
 def test_parity_checker_can_fail() -> None:

@@ -19,6 +19,7 @@ from predictkit._errors import (
     ClientClosedError,
     ConflictError,
     CreateOutcomeUnknownError,
+    FileInputError,
     MissingTokenError,
     NotFoundError,
     PayloadTooLargeError,
@@ -30,6 +31,7 @@ from predictkit._errors import (
     ServerError,
     StreamError,
     UnsafeDownloadError,
+    UploadError,
     ValidationError,
     ValidationErrorDetail,
     WaitTimeoutError,
@@ -51,6 +53,7 @@ from predictkit._version import __version__
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import AsyncPage, AsyncPaginator, Page, PaginatedResponse
 from predictkit.resources.predictions import Poller
+from predictkit.resources.uploads import UploadedFile
 from predictkit.streaming import AsyncPredictionStream, PredictionStream, PredictionStreamEvent
 from predictkit.waiting import (
     DEFAULT_ASYNC_WAIT_OPTIONS,
@@ -81,6 +84,7 @@ __all__ = [
     "CreateOutcomeUnknownError",
     "CreatePredictionParams",
     "ErrorSource",
+    "FileInputError",
     "MissingTokenError",
     "ModelRef",
     "NotFoundError",
@@ -104,6 +108,8 @@ __all__ = [
     "StreamError",
     "TaskError",
     "UnsafeDownloadError",
+    "UploadError",
+    "UploadedFile",
     "ValidationError",
     "ValidationErrorDetail",
     "WaitOptions",

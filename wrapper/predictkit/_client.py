@@ -18,6 +18,7 @@ from predictkit._errors import ClientClosedError
 from predictkit._http import Call, RetryPolicy, Sender
 from predictkit._version import __version__
 from predictkit.resources.predictions import Predictions
+from predictkit.resources.uploads import Uploads
 
 if TYPE_CHECKING:
     import asyncio
@@ -148,6 +149,7 @@ class Client:
     """
 
     predictions: Predictions
+    uploads: Uploads
 
     def __init__(
         self,
@@ -175,6 +177,7 @@ class Client:
         )
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
         self.predictions = Predictions(self)
+        self.uploads = Uploads(self)
 
     @property
     def api_base_url(self) -> str:
@@ -211,6 +214,7 @@ class Client:
         copy._sender = sender
         copy._pool = self._pool
         copy.predictions = Predictions(copy)
+        copy.uploads = Uploads(copy)
         return copy
 
     def _send(self, call: Call, *, stream: bool = False) -> httpx.Response:

@@ -23,6 +23,7 @@ __all__ = [
     "ClientClosedError",
     "ConflictError",
     "CreateOutcomeUnknownError",
+    "FileInputError",
     "MissingTokenError",
     "NotFoundError",
     "PayloadTooLargeError",
@@ -34,6 +35,7 @@ __all__ = [
     "ServerError",
     "StreamError",
     "UnsafeDownloadError",
+    "UploadError",
     "ValidationError",
     "ValidationErrorDetail",
     "WaitTimeoutError",
@@ -229,6 +231,26 @@ class StreamError(APIError):
 
 class UnsafeDownloadError(PredictKitError, ValueError):
     """An output URL was refused: not http(s), or plain http to a host other than loopback."""
+
+
+class FileInputError(PredictKitError, ValueError):
+    """A file in a prediction's input cannot be uploaded as given (missing, not a regular file,
+    opened in text mode, not seekable, changed while uploading). ``file`` says which."""
+
+    def __init__(self, message: str, *, file: str) -> None:
+        super().__init__(message)
+        self.file = file
+
+
+class UploadError(APIError):
+    """Uploading a file failed at the network or at the server. ``file`` names it, ``part`` is
+    the failed part (0-based) when a part failed; ``__cause__`` is the underlying typed error.
+    ``url`` never carries a pre-signed URL's query (its signature)."""
+
+    def __init__(self, message: str, *, file: str, part: int | None = None, **fields: Any) -> None:
+        super().__init__(message, **fields)
+        self.file = file
+        self.part = part
 
 
 class WebhookVerificationError(PredictKitError, ValueError):

@@ -414,6 +414,8 @@ class Predictions:
         ``wait_options.timeout`` counted from this call. Never retried in a way that could run
         the prediction twice (see CreateOutcomeUnknownError).
         """
+        _create_plan(params, model, wait, wait_options, time.monotonic(), sync=True)  # check first
+        params = self._client.uploads.resolve_params(params)  # files in the input -> their URLs
         started = time.monotonic()
         call, options = _create_plan(params, model, wait, wait_options, started, sync=True)
         prediction = self._created(self._client._send(call, stream=True), call)
@@ -429,6 +431,8 @@ class Predictions:
         wait: bool = False,
         wait_options: AsyncWaitOptions | WaitOptions | None = DEFAULT_ASYNC_WAIT_OPTIONS,
     ) -> PredictionWithIO:
+        _create_plan(params, model, wait, wait_options, time.monotonic(), sync=False)
+        params = await self._client.uploads.async_resolve_params(params)
         started = time.monotonic()
         call, options = _create_plan(params, model, wait, wait_options, started, sync=False)
         prediction = await self._async_created(await self._client._asend(call, stream=True), call)

@@ -25,7 +25,8 @@ from predictkit.testing._http_errors import ApiError
 from predictkit.testing._lifecycle import STATUSES, Webhook, utc_now
 from predictkit.testing._pagination import SortKey, page
 from predictkit.testing._sse import EventStreamResponse
-from predictkit.testing._store import Model, User, etag, render_version
+from predictkit.testing._store import Model, User, render_version
+from predictkit.testing._uploads import PartStorage
 from predictkit.testing._validation import (
     ValidationFailed,
     bool_header,
@@ -561,15 +562,6 @@ class Routes:
         data, media_type = found
         return Response(data, media_type=media_type)
 
-    async def upload_part(self, request: Request) -> Response:
-        upload = self.store.uploads.get(request.path_params["upload_id"])
-        index = request.path_params["index"]
-        if upload is None or not index.isdigit() or int(index) >= upload.part_count:
-            raise ApiError(404, "Upload part not found.")
-        data = await request.body()
-        upload.parts[int(index)] = data
-        return Response(b"", headers={"etag": etag(data)})
-
 
 _API_ROUTES: list[tuple[str, str, str]] = [
     ("POST", "/predictions", "create_prediction"),
@@ -649,7 +641,7 @@ def build_app(ctx: Context) -> ASGIApp:
         Route("/files/{file_id}", routes.download_file, methods=["GET"], name="download_file"),
         Route(
             "/uploads/{upload_id}/parts/{index}",
-            routes.upload_part,
+            PartStorage(ctx),
             methods=["PUT"],
             name="upload_part",
         ),

@@ -27,6 +27,7 @@ from predictkit.testing._faults import Fault, FaultQueue
 from predictkit.testing._ratelimit import FixedWindow, RateLimit
 from predictkit.testing._recording import RecordedRequest, RequestLog
 from predictkit.testing._store import Store
+from predictkit.testing._uploads import check_part_fault, part_fault_key
 from predictkit.testing._webhooks import WebhookDispatcher
 
 T = TypeVar("T")
@@ -230,6 +231,12 @@ class ReferenceServer:
         if operation_id not in OPERATION_IDS:
             raise ValueError(f"Unknown operation id: {operation_id!r}")
         self._faults.add(operation_id, fault, times)
+
+    def inject_part(self, fault: Fault, *, index: int | None = None, times: int = 1) -> None:
+        """The next ``times`` PUTs of upload part ``index`` (0-based, of any upload; None: of any
+        part) get ``fault`` (status, html, delay or drop; see ``testing._uploads``)."""
+        check_part_fault(fault, index)
+        self._faults.add(part_fault_key(index), fault, times)
 
     def clear_faults(self) -> None:
         self._faults.clear()

@@ -94,6 +94,8 @@ class Upload:
     mime_type: str
     part_size: int
     parts: dict[int, bytes] = field(default_factory=dict)
+    signature: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    """The part URLs' query credential, as on a real pre-signed URL (see testing._uploads)."""
 
     @property
     def part_count(self) -> int:
@@ -404,7 +406,10 @@ class Store:
             secrets.token_urlsafe(12), size, mime_type, part_size=min(size, UPLOAD_PART_SIZE)
         )
         self.uploads[upload.id] = upload
-        urls = [f"{self.origin}/uploads/{upload.id}/parts/{i}" for i in range(upload.part_count)]
+        urls = [
+            f"{self.origin}/uploads/{upload.id}/parts/{i}?X-Amz-Signature={upload.signature}"
+            for i in range(upload.part_count)
+        ]
         return {"urls": urls, "id": upload.id, "part_size": upload.part_size}
 
     def complete_upload(self, upload_id: str, etags: list[str]) -> str:

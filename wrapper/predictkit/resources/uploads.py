@@ -1,0 +1,197 @@
+"""client.uploads: upload files, and replace the files in a prediction's input by their URLs.
+
+The API's flow per file: ``POST /uploads`` with its size and MIME type (the server splits it into
+parts), PUT each part to its pre-signed URL (see ``predictkit._parts``: no token goes there),
+collect the ETags, ``POST /uploads/{id}/complete`` -> the file's download URL.
+
+- Starting an upload is a write that is not repeated blindly (a start whose answer was lost may
+  have created an upload): it retries only when the request provably never reached the server.
+  Completing is retried like a read: repeating it cannot upload anything twice.
+- Parts of every file share one bounded pool (threads for sync, tasks for async) of
+  ``max_concurrency`` workers; each part is retried on its own, streamed from its source in
+  ``READ_SIZE`` chunks: memory does not grow with the file.
+- Identical files in one input are uploaded once: the same object or the same inode (a path
+  given twice, or a hard link) without reading it; different files only if they have the same
+  size *and* the same SHA-256 (read only when sizes collide).
+- Every failure names the file (and the part); see UploadError and FileInputError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
+
+from predictkit import _aio
+from predictkit._files import FileInput, Progress, ProgressCallback, find_files, where
+from predictkit._parts import PartSender
+from predictkit._sources import Source
+from predictkit._uploading import (
+    Job,
+    UploadedFile,
+    async_part_body,
+    complete_call,
+    labelled,
+    naming,
+    opened,
+    part_args,
+    part_body,
+    start_call,
+    taker,
+    transfer_from,
+    uploaded,
+)
+
+if TYPE_CHECKING:
+    from predictkit._client import Client
+    from predictkit._types import CreatePredictionParams
+
+__all__ = ["UploadedFile", "Uploads"]
+
+DEFAULT_MAX_CONCURRENCY = 8
+"""Parts in flight at once, over all files of one call."""
+
+P = TypeVar("P")
+
+
+class Uploads:
+    """Uploads: ``client.uploads``. Every method has an ``async_`` twin."""
+
+    def __init__(self, client: Client, *, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+            raise TypeError(f"max_concurrency must be a whole number, not {max_concurrency!r}")
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
+        self._client = client
+        self._parts = PartSender(client)
+        self._workers = max_concurrency
+
+    # public ----------------------------------------------------------------------------------
+
+    def upload(
+        self, file: str | FileInput, *, on_progress: ProgressCallback | None = None
+    ) -> UploadedFile:
+        """Upload a path, an open binary file (from its position to its end) or bytes.
+
+        ``on_progress(sent, total)`` is called as bytes go out (from worker threads, one call at
+        a time); ``sent`` goes back by a part's bytes when that part is retried."""
+        with opened(labelled(file)) as batch:
+            return self._upload_all(batch.sources, on_progress)[0]
+
+    async def async_upload(
+        self, file: str | FileInput, *, on_progress: ProgressCallback | None = None
+    ) -> UploadedFile:
+        with opened(labelled(file)) as batch:
+            return (await self._async_upload_all(batch.sources, on_progress))[0]
+
+    def resolve_files(self, input: P, *, on_progress: ProgressCallback | None = None) -> P:
+        """``input`` with every file in it (at any depth in dicts and lists) uploaded and
+        replaced by its download URL; ``input`` itself when it holds no file. Identical files
+        are uploaded once. ``client.predictions.create`` does this for you; call it yourself to
+        follow progress (``on_progress`` as in ``upload``)."""
+        found = [(v, where(at)) for v, at in find_files(input)]
+        if not found:
+            return input
+        with opened(found) as batch:
+            return batch.substitute(input, self._upload_all(batch.dedupe(), on_progress))
+
+    async def async_resolve_files(
+        self, input: P, *, on_progress: ProgressCallback | None = None
+    ) -> P:
+        found = [(v, where(at)) for v, at in find_files(input)]
+        if not found:
+            return input
+        with opened(found) as batch:
+            unique = await _aio.to_thread(batch.dedupe)
+            return batch.substitute(input, await self._async_upload_all(unique, on_progress))
+
+    def resolve_params(self, params: CreatePredictionParams) -> CreatePredictionParams:
+        """Prediction params with the files in their ``input`` uploaded (as ``resolve_files``)."""
+        input_ = params.get("input") if isinstance(params, Mapping) else None
+        resolved = self.resolve_files(input_)
+        return params if resolved is input_ else {**params, "input": resolved}
+
+    async def async_resolve_params(self, params: CreatePredictionParams) -> CreatePredictionParams:
+        input_ = params.get("input") if isinstance(params, Mapping) else None
+        resolved = await self.async_resolve_files(input_)
+        return params if resolved is input_ else {**params, "input": resolved}
+
+    # sync ------------------------------------------------------------------------------------
+
+    def _upload_all(
+        self, sources: list[Source], on_progress: ProgressCallback | None
+    ) -> list[UploadedFile]:
+        progress = Progress(sum(s.size for s in sources), on_progress)
+        transfers = []
+        for source in sources:
+            with naming(source):
+                transfers.append(transfer_from(source, self._client._send(start_call(source))))
+        jobs = (job for t in transfers for job in t.jobs())
+        workers = min(self._workers, sum(len(t.parts) for t in transfers))
+        stop: list[BaseException] = []  # the failures, first first: every worker then stops
+        with ThreadPoolExecutor(workers, thread_name_prefix="predictkit-upload") as pool:
+            take = taker(jobs)
+            futures = [pool.submit(self._worker, take, progress, stop) for _ in range(workers)]
+            try:
+                for future in futures:
+                    future.exception()  # waits; the workers record their own failures
+            except BaseException as exc:  # interrupted here (Ctrl-C): stop the workers too
+                stop.append(exc)
+                raise
+        if stop:
+            raise stop[0]
+        done = []
+        for transfer in transfers:
+            with naming(transfer.source):
+                done.append(uploaded(transfer, self._client._send(complete_call(transfer))))
+        return done
+
+    def _worker(
+        self, take: Callable[[], Job | None], progress: Progress, stop: list[BaseException]
+    ) -> None:
+        try:
+            self._work(take, progress, stop)
+        except BaseException as exc:
+            stop.append(exc)  # the other workers finish their current part and stop
+
+    def _work(
+        self, take: Callable[[], Job | None], progress: Progress, stop: list[BaseException]
+    ) -> None:
+        while not stop:
+            job = take()
+            if job is None:
+                return
+            transfer, part = job
+            body = part_body(transfer, part, progress)
+            with transfer.sending(part):
+                response = self._parts.put(part.url, body, *part_args(transfer, part, progress))
+            transfer.record_etag(part, response)
+
+    # async -----------------------------------------------------------------------------------
+
+    async def _async_upload_all(
+        self, sources: list[Source], on_progress: ProgressCallback | None
+    ) -> list[UploadedFile]:
+        progress = Progress(sum(s.size for s in sources), on_progress)
+        transfers = []
+        for source in sources:
+            with naming(source):
+                response = await self._client._asend(start_call(source))
+                transfers.append(transfer_from(source, response))
+        jobs = (job for t in transfers for job in t.jobs())
+        workers = min(self._workers, sum(len(t.parts) for t in transfers))
+        await _aio.all_or_nothing(self._async_worker(jobs, progress) for _ in range(workers))
+        done = []
+        for transfer in transfers:
+            with naming(transfer.source):
+                response = await self._client._asend(complete_call(transfer))
+                done.append(uploaded(transfer, response))
+        return done
+
+    async def _async_worker(self, jobs: Iterator[Job], progress: Progress) -> None:
+        for transfer, part in jobs:  # one event loop: the shared iterator needs no lock
+            body = async_part_body(transfer, part, progress)
+            with transfer.sending(part):
+                args = part_args(transfer, part, progress)
+                response = await self._parts.async_put(part.url, body, *args)
+            transfer.record_etag(part, response)
