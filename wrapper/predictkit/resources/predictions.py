@@ -275,6 +275,10 @@ def _statuses(statuses: Iterable[str] | None) -> list[PredictionStatus] | None:
         return None
     if isinstance(statuses, str):
         statuses = [statuses]
+    if not isinstance(statuses, Iterable):
+        raise TypeError(
+            f"statuses must be a status or a list of them, not {type(statuses).__name__}."
+        )
     values = [str(s) for s in statuses]
     if not values:
         raise ValueError(
