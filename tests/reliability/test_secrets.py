@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from predictkit import Client, PredictKitError
-from predictkit._types import Webhook
+from predictkit import Client, PredictKitError, Webhook
 from predictkit.testing import Fault, WebhookReceiver
 from predictkit.testing._server import ReferenceServer
 from predictkit.webhooks import verify_webhook
