@@ -210,3 +210,36 @@ def test_without_a_usable_date_the_client_clock_bounds_with_a_wide_margin(
     assert since == NOW - datetime.timedelta(seconds=300)
     exact = _since(Sent(ModelRef.parse("a/b"), "{}", 99.0, 0.0), DATE, 100.0)
     assert exact == NOW - datetime.timedelta(seconds=3)  # 1 s elapsed + 2 s margin
+
+
+def test_a_failed_look_is_repeated_within_the_window() -> None:
+    from predictkit import ServerError
+
+    clock = Clock()
+    policy = reconcile_policy(sent(), 5.0, clock=clock)
+    assert isinstance(next(policy), ListNewest)
+    step = policy.throw(ServerError("list failed"))
+    assert isinstance(step, Pause)
+    clock.now += step.seconds
+    assert isinstance(policy.send(None), ListNewest)
+    step = policy.send((page(item("a")), DATE))
+    assert step == Inspect("a")
+    with pytest.raises(StopIteration) as stop:
+        policy.send({"input": {"x": 1}})
+    assert stop.value.value.single == "a"
+
+
+def test_when_the_last_look_fails_the_outcome_stays_unknown() -> None:
+    from predictkit import ServerError
+
+    clock = Clock()
+    policy = reconcile_policy(sent(), 0.3, clock=clock)
+    step = next(policy)
+    failure = ServerError("list failed")
+    with pytest.raises(ServerError) as caught:  # raised, not "found nothing": no re-send
+        for _ in range(20):
+            step = policy.throw(failure)
+            if isinstance(step, Pause):
+                clock.now += step.seconds
+                step = policy.send(None)
+    assert caught.value is failure

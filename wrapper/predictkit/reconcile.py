@@ -25,6 +25,9 @@ created again.
 ``Date`` header (the list responses do, on the API and the reference server), so client clock
 skew does not matter; otherwise on the client's clock with a wide margin.
 
+A look that fails (connection errors, 5xx, 429, after the transport's own retries) is repeated
+within the window; if the last look failed, the outcome stays unknown and nothing is re-sent.
+
 The search is an I/O-free step generator, like the wait policy, driven by `drive`/`adrive`.
 """
 
@@ -42,6 +45,7 @@ import attrs
 from predictkit_api.models.prediction import Prediction
 from predictkit_api.models.prediction_list import PredictionList
 
+from predictkit._errors import APIConnectionError, PredictKitError, RateLimitError, ServerError
 from predictkit.model_ref import ModelRef
 
 __all__ = ["DEFAULT_RECONCILE_WINDOW"]
@@ -60,6 +64,8 @@ CLOCK_MARGIN = 300.0
 POLL_DELAYS = (0.0, 0.1, 0.25, 0.5, 1.0)
 """Delays between looks; the last repeats until the window closes."""
 PAGE_SIZE = 50
+TRANSIENT = (APIConnectionError, ServerError, RateLimitError)
+"""Failures of a look (after the transport's own retries) that a later look may not meet."""
 
 
 @attrs.frozen
@@ -198,12 +204,18 @@ def reconcile_policy(
     deadline = clock() + window
     verdicts = _Verdicts()
     found = Found()
+    failure: PredictKitError | None = None
     for attempt in range(1, 10_000):  # the window ends it long before this bound
-        found = yield from _look(sent, verdicts, clock())
+        try:
+            found, failure = (yield from _look(sent, verdicts, clock())), None
+        except TRANSIENT as exc:  # a failed look proves nothing: look again within the window
+            failure = exc
         delay = POLL_DELAYS[min(attempt, len(POLL_DELAYS) - 1)]
         if found.candidates or clock() + delay >= deadline:
             break
         yield Pause(delay)
+    if failure is not None and not found.candidates:
+        raise failure  # the last look failed: "not found" cannot be concluded
     return found
 
 
