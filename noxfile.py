@@ -93,6 +93,17 @@ print("wheel OK:", predictkit.__version__, p.id)
 
 
 @nox.session
+def soak(session: nox.Session) -> None:
+    """Hundreds of concurrent operations under random faults: nothing lost, duplicated or leaked.
+
+    `nox -s soak -- --rounds 5 --ops 500` for a longer run (tests/reliability/soak.py)."""
+    install_group(session, "test")
+    session.install("-e", ".[testing]")
+    args = session.posargs or ["--rounds", "3", "--ops", "300"]
+    session.run("python", "tests/reliability/soak.py", *args)
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """Run the README demo against the embedded reference server."""
     session.install("-e", ".[testing]")

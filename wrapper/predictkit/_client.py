@@ -17,6 +17,7 @@ from predictkit._checks import positive_seconds
 from predictkit._errors import ClientClosedError
 from predictkit._http import Call, RetryPolicy, Sender
 from predictkit._version import __version__
+from predictkit.reconcile import DEFAULT_RECONCILE_WINDOW, CreatedLedger
 from predictkit.resources.predictions import Predictions
 from predictkit.resources.uploads import Uploads
 
@@ -126,6 +127,14 @@ def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
     return httpx.Timeout(float(value))
 
 
+def _reconcile_window(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 3600:
+        raise ValueError(
+            f"reconcile_window must be seconds from 0 (never reconcile) to 3600, not {value!r}."
+        )
+    return float(value)
+
+
 def _base_url(value: str) -> str:
     try:
         url = httpx.URL(value)
@@ -163,6 +172,7 @@ class Client:
         async_http_client: httpx.AsyncClient | None = None,
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
+        reconcile_window: float = DEFAULT_RECONCILE_WINDOW,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries must be a whole number >= 0, not {max_retries!r}.")
@@ -176,6 +186,8 @@ class Client:
             policy=RetryPolicy(max_retries=max_retries),
         )
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
+        self._reconcile_window = _reconcile_window(reconcile_window)
+        self._created = CreatedLedger()
         self.predictions = Predictions(self)
         self.uploads = Uploads(self)
 
@@ -191,12 +203,18 @@ class Client:
     def max_retries(self) -> int:
         return self._sender.policy.max_retries
 
+    @property
+    def reconcile_window(self) -> float:
+        """Seconds a create whose outcome is unknown looks for its prediction (0: never)."""
+        return self._reconcile_window
+
     def with_options(
         self,
         *,
         timeout: float | httpx.Timeout = _UNSET,
         max_retries: int = _UNSET,
         headers: Mapping[str, str] = _UNSET,
+        reconcile_window: float = _UNSET,
     ) -> Client:
         """A copy with other options that shares this client's connections (and its lifetime)."""
         copy = object.__new__(Client)
@@ -213,6 +231,12 @@ class Client:
             sender = attrs.evolve(sender, headers={**sender.headers, **headers})
         copy._sender = sender
         copy._pool = self._pool
+        copy._created = self._created
+        copy._reconcile_window = (
+            self._reconcile_window
+            if reconcile_window is _UNSET
+            else _reconcile_window(reconcile_window)
+        )
         copy.predictions = Predictions(copy)
         copy.uploads = Uploads(copy)
         return copy

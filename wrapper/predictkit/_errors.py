@@ -183,6 +183,9 @@ class CreateOutcomeUnknownError(APIError):
     ``client.predictions.list()`` returns your newest predictions first.
     """
 
+    candidates: tuple[str, ...] = ()
+    """Ids of predictions that may be this create's (when reconciliation found several)."""
+
 
 class WaitTimeoutError(PredictKitError, TimeoutError):
     """A wait's deadline passed. ``prediction`` is the last state seen (still running remotely

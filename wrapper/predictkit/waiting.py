@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 P = TypeVar("P", bound=PredictionWithDetails)
+S = TypeVar("S")
 T = TypeVar("T")
 
 FIRST_POLL = 0.05
@@ -277,7 +278,7 @@ def _expire(
     raise WaitTimeoutError(current, timeout, cancelled=cancelled, prediction_id=pid) from cause
 
 
-def drive(policy: Generator[Step, Any, T], execute: Callable[[Any], Any]) -> T:
+def drive(policy: Generator[S, Any, T], execute: Callable[[S], Any]) -> T:
     """Run a step generator with blocking I/O. PredictKitErrors from a step go back into the
     generator (which decides); anything else, like KeyboardInterrupt, ends the wait."""
     value: Any = None
@@ -297,7 +298,7 @@ def drive(policy: Generator[Step, Any, T], execute: Callable[[Any], Any]) -> T:
         policy.close()
 
 
-async def adrive(policy: Generator[Step, Any, T], execute: Callable[[Any], Awaitable[Any]]) -> T:
+async def adrive(policy: Generator[S, Any, T], execute: Callable[[S], Awaitable[Any]]) -> T:
     """Async twin of `drive`: cancelling the task cancels the wait at its current step."""
     value: Any = None
     error: PredictKitError | None = None

@@ -20,10 +20,12 @@ import os
 import re
 import tempfile
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, assert_never
 
+import attrs
 import httpx
 from predictkit_api.api.predictions import (
     cancel_prediction,
@@ -52,6 +54,16 @@ from predictkit._prediction import PredictionWithIO
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import AsyncPage, AsyncPaginator, Page, check_limit, check_page_size
+from predictkit.reconcile import (
+    PAGE_SIZE,
+    Found,
+    Inspect,
+    ListNewest,
+    Pause,
+    Sent,
+    reconcile_policy,
+)
+from predictkit.reconcile import Step as ReconcileStep
 from predictkit.streaming import (
     TERMINAL_EVENTS,
     AsyncPredictionStream,
@@ -177,6 +189,9 @@ def create_call(
         prefer=UNSET if server_wait is None else f"wait={server_wait:g}",
         validate_input=validate,
     )
+    # The API documents no idempotency key; one is sent so a server that honours it can
+    # deduplicate the one retry reconciliation may make. Correctness does not depend on it.
+    kwargs.setdefault("headers", {})["Idempotency-Key"] = str(uuid.uuid4())
     timeout = (
         None if server_wait is None else httpx.Timeout(server_wait + _WAIT_MARGIN, connect=10.0)
     )
@@ -275,6 +290,10 @@ def _statuses(statuses: Iterable[str] | None) -> list[PredictionStatus] | None:
         return None
     if isinstance(statuses, str):
         statuses = [statuses]
+    if not isinstance(statuses, Iterable):
+        raise TypeError(
+            f"statuses must be a status or a list of them, not {type(statuses).__name__}."
+        )
     values = [str(s) for s in statuses]
     if not values:
         raise ValueError(
@@ -381,6 +400,75 @@ class Predictions:
         with _tagged(created_id(response)):
             return self._prediction(response)
 
+    def _create_sent(self, call: Call) -> PredictionWithIO:
+        """Send a create; if its outcome is unknown, find out (predictkit.reconcile): return
+        the prediction it made, or send it once more if it never arrived."""
+        sent = _sent(call, self._client)
+        for retried in (False, True):
+            try:
+                prediction = self._created(self._client._send(call, stream=True), call)
+            except CreateOutcomeUnknownError as exc:
+                if not _reconcilable(exc, self._client):
+                    raise
+                try:
+                    found = drive(_reconciling(sent, self._client), self._reconcile_step)
+                except PredictKitError as failed:
+                    raise _unreconciled(exc, failed) from failed
+                pid = _settle(exc, found, retried=retried)
+                if pid is None:
+                    continue
+                prediction = self._get(pid)
+            self._client._created.add(prediction.id)
+            return prediction
+        raise AssertionError("unreachable: the second round settles or raises")  # pragma: no cover
+
+    async def _async_create_sent(self, call: Call) -> PredictionWithIO:
+        sent = _sent(call, self._client)
+        for retried in (False, True):
+            try:
+                response = await self._client._asend(call, stream=True)
+                prediction = await self._async_created(response, call)
+            except CreateOutcomeUnknownError as exc:
+                if not _reconcilable(exc, self._client):
+                    raise
+                try:
+                    found = await adrive(_reconciling(sent, self._client), self._a_reconcile_step)
+                except PredictKitError as failed:
+                    raise _unreconciled(exc, failed) from failed
+                pid = _settle(exc, found, retried=retried)
+                if pid is None:
+                    continue
+                prediction = await self._async_get(pid)
+            self._client._created.add(prediction.id)
+            return prediction
+        raise AssertionError("unreachable: the second round settles or raises")  # pragma: no cover
+
+    def _reconcile_step(self, step: ReconcileStep) -> Any:
+        match step:
+            case ListNewest():
+                response = self._client._send(list_call(step.cursor, PAGE_SIZE, None))
+                return self._page(response), response.headers.get("date")
+            case Inspect():
+                return self._get(step.prediction_id).to_dict()
+            case Pause():
+                time.sleep(step.seconds)
+                return None
+            case _:
+                assert_never(step)
+
+    async def _a_reconcile_step(self, step: ReconcileStep) -> Any:
+        match step:
+            case ListNewest():
+                response = await self._client._asend(list_call(step.cursor, PAGE_SIZE, None))
+                return self._page(response), response.headers.get("date")
+            case Inspect():
+                return (await self._async_get(step.prediction_id)).to_dict()
+            case Pause():
+                await _aio.sleep(step.seconds)
+                return None
+            case _:
+                assert_never(step)
+
     # get -------------------------------------------------------------------------------------
 
     def get(self, prediction_id: str) -> PredictionWithIO:
@@ -418,7 +506,7 @@ class Predictions:
         params = self._client.uploads.resolve_params(params)  # files in the input -> their URLs
         started = time.monotonic()
         call, options = _create_plan(params, model, wait, wait_options, started, sync=True)
-        prediction = self._created(self._client._send(call, stream=True), call)
+        prediction = self._create_sent(call)
         if not wait:
             return prediction
         # Through the wait even when already terminal: on_poll sees the final state, no request.
@@ -435,7 +523,7 @@ class Predictions:
         params = await self._client.uploads.async_resolve_params(params)
         started = time.monotonic()
         call, options = _create_plan(params, model, wait, wait_options, started, sync=False)
-        prediction = await self._async_created(await self._client._asend(call, stream=True), call)
+        prediction = await self._async_create_sent(call)
         if not wait:
             return prediction
         return await self._async_wait(prediction.id, prediction, options, started=started)
@@ -844,6 +932,45 @@ class _Hearing:
 
     def heard(self) -> Heard:
         return Heard(self._last_id, self._events, self._terminal)
+
+
+def _sent(call: Call, client: Client) -> Sent:
+    return Sent.of(call.kwargs["json"], time.monotonic(), time.time())
+
+
+def _reconcilable(exc: CreateOutcomeUnknownError, client: Client) -> bool:
+    """Worth looking for: the prediction's id is not known already, and the client may look."""
+    return exc.prediction_id is None and client.reconcile_window > 0
+
+
+def _reconciling(sent: Sent, client: Client) -> Any:
+    known = attrs.evolve(sent, known_ids=client._created.snapshot())
+    return reconcile_policy(known, client.reconcile_window)
+
+
+def _settle(exc: CreateOutcomeUnknownError, found: Found, *, retried: bool) -> str | None:
+    """The prediction's id, None to send the create again, or raise: several candidates, or
+    none even after the one retry."""
+    if found.single is not None:
+        log.info("create outcome was unknown; found its prediction %s", found.single)
+        return found.single
+    if not found.candidates and not retried:
+        log.info("create outcome was unknown; it never arrived, sending it again")
+        return None
+    if found.candidates:
+        exc.candidates = found.candidates
+        exc.add_note(
+            f"predictkit found {len(found.candidates)} predictions that may be this create's: "
+            f"{', '.join(found.candidates)}. Check them before creating it again."
+        )
+    else:
+        exc.add_note("predictkit retried it once after finding no prediction; that failed too.")
+    raise exc
+
+
+def _unreconciled(exc: CreateOutcomeUnknownError, failed: PredictKitError) -> PredictKitError:
+    exc.add_note(f"predictkit could not look for the prediction it may have created: {failed}")
+    return exc
 
 
 def _id_of_cut_create(response: httpx.Response, exc: httpx.RequestError, call: Call) -> str:

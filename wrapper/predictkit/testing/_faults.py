@@ -29,19 +29,32 @@ class Fault:
 
     @classmethod
     def status(
-        cls, code: int, *, retry_after: float | None = None, detail: str = "Injected fault."
+        cls,
+        code: int,
+        *,
+        retry_after: float | None = None,
+        detail: str = "Injected fault.",
+        after_handling: bool = False,
     ) -> Fault:
-        """Answer ``code`` with ``{"detail": detail}``, plus ``Retry-After`` when given."""
+        """Answer ``code`` with ``{"detail": detail}``, plus ``Retry-After`` when given;
+        ``after_handling`` first does the work (a create creates), then answers the error."""
         if not 100 <= code <= 599:
             raise ValueError(f"Not an HTTP status code: {code}")
-        return cls("status", status_code=code, retry_after=retry_after, detail=detail)
+        return cls(
+            "status",
+            status_code=code,
+            retry_after=retry_after,
+            detail=detail,
+            after_handling=after_handling,
+        )
 
     @classmethod
-    def html(cls, code: int = 502) -> Fault:
-        """Answer ``code`` with a text/html page, as a proxy in front of the API would."""
+    def html(cls, code: int = 502, *, after_handling: bool = False) -> Fault:
+        """Answer ``code`` with a text/html page, as a proxy in front of the API would;
+        ``after_handling`` first does the work, as a proxy timing out on a live server."""
         if not 100 <= code <= 599:
             raise ValueError(f"Not an HTTP status code: {code}")
-        return cls("html", status_code=code)
+        return cls("html", status_code=code, after_handling=after_handling)
 
     @classmethod
     def drop(cls, *, after_handling: bool = False) -> Fault:

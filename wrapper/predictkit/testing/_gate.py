@@ -205,6 +205,8 @@ class Gate:
         send: Send,
         abort: Callable[[], Awaitable[None]],
     ) -> None:
+        if fault.after_handling and fault.kind in ("status", "html"):
+            await handle(scope, _discard)
         if fault.kind == "status":
             extra = {} if fault.retry_after is None else {"retry-after": f"{fault.retry_after:g}"}
             await _error(send, fault.status_code, fault.detail, extra)
