@@ -19,6 +19,8 @@ from predictkit._errors import (
     ClientClosedError,
     ConflictError,
     CreateOutcomeUnknownError,
+    InvalidInputError,
+    InvalidInputTypeError,
     MissingTokenError,
     NotFoundError,
     PayloadTooLargeError,
@@ -29,13 +31,14 @@ from predictkit._errors import (
     ResponseParseError,
     ServerError,
     StreamError,
+    UnboundPredictionError,
     UnsafeDownloadError,
     ValidationError,
     ValidationErrorDetail,
     WaitTimeoutError,
     WebhookVerificationError,
 )
-from predictkit._prediction import PredictionWithIO
+from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._types import (
     CreatePredictionParams,
     ErrorSource,
@@ -81,6 +84,9 @@ __all__ = [
     "CreateOutcomeUnknownError",
     "CreatePredictionParams",
     "ErrorSource",
+    "InvalidInputError",
+    "InvalidInputTypeError",
+    "ListedPrediction",
     "MissingTokenError",
     "ModelRef",
     "NotFoundError",
@@ -103,6 +109,7 @@ __all__ = [
     "Status",
     "StreamError",
     "TaskError",
+    "UnboundPredictionError",
     "UnsafeDownloadError",
     "ValidationError",
     "ValidationErrorDetail",
