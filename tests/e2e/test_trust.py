@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from predictkit import (
     Client,
+    CreatePredictionParams,
     InvalidInputError,
     ListedPrediction,
     NotFoundError,
@@ -24,7 +25,7 @@ from predictkit.testing import ReferenceServer
 
 from .conftest import Api, paths
 
-SLOW = {"input": {"sleep": 30}}
+SLOW: CreatePredictionParams = {"input": {"sleep": 30}}
 
 
 def roundtrip(obj: Any) -> Any:

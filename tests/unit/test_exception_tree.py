@@ -70,7 +70,7 @@ def prediction() -> PredictionWithIO:
     return PredictionWithIO.from_dict(PREDICTION)
 
 
-API = {
+API: dict[str, Any] = {
     "method": "GET",
     "url": "https://api.test/v1/x",
     "request_id": "req-1",
@@ -195,14 +195,14 @@ def test_a_worker_process_raising_an_api_error_does_not_break_the_pool(kind: str
     "call",
     [
         lambda: ModelRef.parse("no-slash"),
-        lambda: ModelRef.parse(42),
+        lambda: ModelRef.parse(42),  # type: ignore[arg-type]
         lambda: ModelRef("a", "b", 10**30),
         lambda: Client(access_token="t", max_retries=-1),
         lambda: Client(access_token="t", timeout=float("nan")),
         lambda: Client(access_token="t").predictions.get("../etc"),
         lambda: Client(access_token="t").predictions.list({"page_size": 500}),
-        lambda: Client(access_token="t").predictions.create({"nope": 1}, model="a/b"),
-        lambda: Client(access_token="t").predictions.create([], model="a/b"),
+        lambda: Client(access_token="t").predictions.create({"nope": 1}, model="a/b"),  # type: ignore[typeddict-item,typeddict-unknown-key]
+        lambda: Client(access_token="t").predictions.create([], model="a/b"),  # type: ignore[arg-type]
         lambda: predictkit.WaitOptions(timeout=-1),
     ],
 )
@@ -211,13 +211,14 @@ def test_input_errors_are_predictkit_errors_and_still_value_or_type_errors(
 ) -> None:
     with pytest.raises(PredictKitError) as info:
         call()
-    assert isinstance(info.value, ValueError | TypeError)
-    assert isinstance(info.value, InvalidInputError)
+    error: BaseException = info.value
+    assert isinstance(error, ValueError | TypeError)
+    assert isinstance(error, InvalidInputError)
 
 
 def test_an_input_type_error_is_a_type_error_and_an_input_error() -> None:
     with pytest.raises(TypeError) as info:
-        ModelRef.parse(42)
+        ModelRef.parse(42)  # type: ignore[arg-type]
     assert isinstance(info.value, InvalidInputTypeError)
     assert isinstance(info.value, ValueError)  # one class catches every bad input
 

@@ -100,7 +100,7 @@ class ListedPrediction(_ClientBound, Prediction):
 
     @classmethod
     def _of(cls, item: Prediction, client: Client) -> ListedPrediction:
-        listed = cls(**{f.alias: getattr(item, f.name) for f in attrs.fields(Prediction) if f.init})
+        listed = cls(**{f.name: getattr(item, f.name) for f in attrs.fields(Prediction) if f.init})
         listed.additional_properties = item.additional_properties
         listed._client = client
         return listed

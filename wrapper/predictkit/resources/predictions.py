@@ -143,10 +143,11 @@ def create_call(
     ``"stream": True`` asks for the prediction's event stream; the API then answers a
     ``Prefer: wait`` create with the stream itself, so no ``Prefer`` is sent with it (a wait
     listens to the stream instead). ``deadline`` stops retry sleeps past a wait's timeout."""
-    if isinstance(params, str | ModelRef) and isinstance(model, Mapping):
+    given: object = params  # typed as a dict, but callers may pass anything
+    if isinstance(given, str | ModelRef) and isinstance(model, Mapping):
         raise InvalidInputTypeError(
             "create(params, model) got the model first: the arguments look swapped. Call "
-            f"create({{'input': {{...}}}}, model={str(params)!r})."
+            f"create({{'input': {{...}}}}, model={str(given)!r})."
         )
     ref = ModelRef.parse(model)
     if not isinstance(params, Mapping):
