@@ -37,6 +37,12 @@ from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, Pr
 from predictkit_api.types import UNSET
 
 from predictkit import _aio
+from predictkit._cancelling import (
+    ended_or_raise,
+    may_mean_already_ended,
+    told_cancelled,
+    unconfirmed,
+)
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
@@ -46,7 +52,6 @@ from predictkit._errors import (
     NotFoundError,
     PredictKitError,
     UnsafeDownloadError,
-    WaitTimeoutError,
 )
 from predictkit._http import Call, Retry, error_from_exception, error_from_response, parse_body
 from predictkit._prediction import ListedPrediction, PredictionWithIO
@@ -630,11 +635,11 @@ class Predictions:
                 raise
             try:
                 current = self._prediction(
-                    self._client._send(get_call(call.prediction_id or "", call.deadline))
+                    self._client._send(get_call(prediction_id, call.deadline))
                 )
             except PredictKitError as exc:
-                raise _unconfirmed(refused, exc) from exc
-            return _ended_or_raise(current, refused)
+                raise unconfirmed(refused, exc) from exc
+            return ended_or_raise(current, refused)
         return None
 
     async def _async_cancel(
@@ -648,11 +653,11 @@ class Predictions:
                 raise
             try:
                 current = self._prediction(
-                    await self._client._asend(get_call(call.prediction_id or "", call.deadline))
+                    await self._client._asend(get_call(prediction_id, call.deadline))
                 )
             except PredictKitError as exc:
-                raise _unconfirmed(refused, exc) from exc
-            return _ended_or_raise(current, refused)
+                raise unconfirmed(refused, exc) from exc
+            return ended_or_raise(current, refused)
         return None
 
     # stream ----------------------------------------------------------------------------------
@@ -705,7 +710,7 @@ class Predictions:
             except PredictKitError as cancel_error:
                 _note_failed_cancel(exc, prediction.id, cancel_error)
             else:
-                _told_cancelled(exc, prediction.id)
+                told_cancelled(exc, prediction.id)
             raise
 
     @contextlib.asynccontextmanager
@@ -723,7 +728,7 @@ class Predictions:
             except PredictKitError as cancel_error:
                 _note_failed_cancel(exc, prediction.id, cancel_error)
             else:
-                _told_cancelled(exc, prediction.id)
+                told_cancelled(exc, prediction.id)
             raise
 
     # poller ----------------------------------------------------------------------------------
@@ -914,34 +919,6 @@ def _created_but_unread(prediction_id: str) -> Iterator[None]:
         ) from exc
 
 
-ALREADY_ENDED_STATUSES = frozenset({400, 409, 422})
-"""Statuses the API may refuse a cancel with because the prediction has already ended: the
-reference documents an error without a code (shared/api §3.4). Each of them can also mean
-something else (a malformed id is a 422, say), so the meaning is confirmed by reading the
-prediction: only a prediction that has indeed ended makes the refusal a successful cancel."""
-
-
-def may_mean_already_ended(error: APIStatusError) -> bool:
-    """Whether a cancel's refusal may say "this prediction has already ended" (to confirm)."""
-    return error.status_code in ALREADY_ENDED_STATUSES
-
-
-def _ended_or_raise(current: PredictionWithIO, refused: APIStatusError) -> PredictionWithIO:
-    """The prediction read after a refused cancel: ended, the cancel is done; else the refusal
-    meant something else and stands."""
-    if not is_terminal(current.status):
-        raise refused
-    log.info("prediction %s had already ended (%s); nothing to cancel", current.id, current.status)
-    return current
-
-
-def _unconfirmed(refused: APIStatusError, cause: PredictKitError) -> APIStatusError:
-    refused.add_note(
-        f"(predictkit could not read the prediction to see whether it had ended: {cause})"
-    )
-    return refused
-
-
 def _note_failed_cancel(exc: BaseException, prediction_id: str, error: PredictKitError) -> None:
     """The original exception stays the one raised; the failed cancel is logged and noted."""
     log.warning("could not cancel prediction %s: %s", prediction_id, error)
@@ -960,13 +937,6 @@ def _naming_model(call: Call) -> Iterator[None]:
             "version (without one, the latest is used)."
         )
         raise
-
-
-def _told_cancelled(exc: BaseException, prediction_id: str) -> None:
-    """run() cancelled the prediction its block was waiting on: a WaitTimeoutError leaving the
-    block must not advise waiting again."""
-    if isinstance(exc, WaitTimeoutError) and exc.prediction_id == prediction_id:
-        exc.cancelled = True
 
 
 @contextlib.contextmanager
