@@ -1,11 +1,11 @@
 """ModelRef: a parsed ``owner/name`` or ``owner/name:version`` model reference.
 
-Strict where the user gives input: a reference that would not name a model is rejected with a
-ValueError naming the bad part, before any request is sent. The API publishes no grammar for
-user and model names, so we accept the characters its names use in practice — ASCII letters,
-digits, ``-``, ``_`` and ``.`` — starting with a letter or digit, without ``..`` or a trailing
-``.`` (which would change meaning inside a URL path). Versions are positive integers without
-leading zeros, so ``str(ref)`` round-trips.
+Strict where the user gives input: a reference that would not name a model is rejected with an
+InvalidInputError (a ValueError) naming the bad part, before any request is sent. The API
+publishes no grammar for user and model names, so we accept the characters its names use in
+practice — ASCII letters, digits, ``-``, ``_`` and ``.`` — starting with a letter or digit,
+without ``..`` or a trailing ``.`` (which would change meaning inside a URL path). Versions are
+positive integers below a billion without leading zeros, so ``str(ref)`` round-trips.
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ class ModelRef:
 
     @classmethod
     def parse(cls, ref: str | Self) -> Self:
-        """Parse ``owner/name`` or ``owner/name:version``; raise ValueError on anything else."""
+        """Parse ``owner/name`` or ``owner/name:version``; raise InvalidInputError (a ValueError)
+        on anything else."""
         if isinstance(ref, cls):
             return ref
         if not isinstance(ref, str):
