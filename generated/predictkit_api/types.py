@@ -11,6 +11,10 @@ class Unset:
     def __bool__(self) -> Literal[False]:
         return False
 
+    def __reduce__(self) -> str:
+        # Pickle and copy as a reference to the one UNSET, which models compare by identity.
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
 

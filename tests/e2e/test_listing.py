@@ -7,7 +7,7 @@ import gc
 import weakref
 
 import pytest
-from predictkit import Client, Page, Prediction
+from predictkit import Client, ListedPrediction, Page
 from predictkit.testing import ReferenceServer
 
 from .conftest import Api, paths
@@ -100,7 +100,7 @@ def test_paging_holds_one_page_at_a_time(client: Client) -> None:
     for i in range(30):
         client.predictions.create({"input": {"i": i}}, model="demo/echo")
     first = client.predictions.list({"page_size": 5})
-    pages: list[weakref.ref[Page[Prediction]]] = []
+    pages: list[weakref.ref[Page[ListedPrediction]]] = []
     for page in first.by_page():
         pages.append(weakref.ref(page))
         gc.collect()

@@ -16,6 +16,7 @@ from predictkit import (
     DEFAULT_WAIT_OPTIONS,
     AsyncWaitOptions,
     Client,
+    ListedPrediction,
     Poller,
     PredictionWithIO,
     Status,
@@ -39,6 +40,7 @@ EXPECTED_ALL = {
     "Prediction",
     "PredictionModel",
     "PredictionWithIO",
+    "ListedPrediction",
     "Status",
     "TaskError",
     "Webhook",
@@ -80,6 +82,9 @@ EXPECTED_ALL = {
     "ServerError",
     "StreamError",
     "UnsafeDownloadError",
+    "InvalidInputError",
+    "InvalidInputTypeError",
+    "UnboundPredictionError",
     "ValidationError",
     # file inputs
     "FileInputError",
@@ -208,13 +213,21 @@ NO_IO = {
     Poller: {"continuation_token", "status"},
     PredictionWithIO: set(),
     Uploads: set(),
+    ListedPrediction: set(),
 }
 
 
 def public_methods(cls: type) -> dict[str, inspect.Signature]:
+    # Methods a class defines or inherits from our own mixins (not object's, not generated).
+    own = [
+        k
+        for k in reversed(cls.__mro__)
+        if k is not object and not k.__module__.startswith("predictkit_api")
+    ]
     return {
         name: inspect.signature(member)
-        for name, member in vars(cls).items()
+        for klass in own
+        for name, member in vars(klass).items()
         if not name.startswith("_")
         and callable(member)
         and not isinstance(member, classmethod | staticmethod)
@@ -252,6 +265,11 @@ def test_prediction_with_io_methods_have_async_twins() -> None:
         public_methods(PredictionWithIO)
     )
     assert parity_problems(PredictionWithIO) == []
+
+
+def test_listed_prediction_methods_have_async_twins() -> None:
+    assert {"reload", "wait", "cancel", "stream_events"} <= set(public_methods(ListedPrediction))
+    assert parity_problems(ListedPrediction) == []
 
 
 def test_poller_methods_have_async_twins() -> None:

@@ -13,6 +13,7 @@ from predictkit import (
     PredictionWithIO,
     PredictKitError,
     RateLimitError,
+    ResponseParseError,
     ServerError,
     StreamError,
     WaitOptions,
@@ -487,9 +488,9 @@ def test_transient_listen_failures_fall_back_to_polling() -> None:
 
 def test_fatal_error_on_listen_ends_the_wait() -> None:
     clock = Clock()
-    error = StreamError("garbled")
+    error = ResponseParseError("garbled")  # a StreamError (an event not JSON) falls back instead
     script = Script(clock, [], [error])
-    with pytest.raises(StreamError) as info:
+    with pytest.raises(ResponseParseError) as info:
         run(wait_policy(pred("started", stream=True), WaitOptions(), clock=clock), script)
     assert info.value is error
 

@@ -20,6 +20,8 @@ from predictkit._errors import (
     ConflictError,
     CreateOutcomeUnknownError,
     FileInputError,
+    InvalidInputError,
+    InvalidInputTypeError,
     MissingTokenError,
     NotFoundError,
     PayloadTooLargeError,
@@ -30,6 +32,7 @@ from predictkit._errors import (
     ResponseParseError,
     ServerError,
     StreamError,
+    UnboundPredictionError,
     UnsafeDownloadError,
     UploadError,
     ValidationError,
@@ -37,7 +40,7 @@ from predictkit._errors import (
     WaitTimeoutError,
     WebhookVerificationError,
 )
-from predictkit._prediction import PredictionWithIO
+from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._types import (
     CreatePredictionParams,
     ErrorSource,
@@ -85,6 +88,9 @@ __all__ = [
     "CreatePredictionParams",
     "ErrorSource",
     "FileInputError",
+    "InvalidInputError",
+    "InvalidInputTypeError",
+    "ListedPrediction",
     "MissingTokenError",
     "ModelRef",
     "NotFoundError",
@@ -107,6 +113,7 @@ __all__ = [
     "Status",
     "StreamError",
     "TaskError",
+    "UnboundPredictionError",
     "UnsafeDownloadError",
     "UploadError",
     "UploadedFile",

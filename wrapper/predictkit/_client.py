@@ -14,7 +14,12 @@ import httpx
 
 from predictkit import _aio
 from predictkit._checks import positive_seconds
-from predictkit._errors import ClientClosedError
+from predictkit._errors import (
+    ClientClosedError,
+    InvalidInputError,
+    InvalidInputTypeError,
+    NotFoundError,
+)
 from predictkit._http import Call, RetryPolicy, Sender
 from predictkit._version import __version__
 from predictkit.reconcile import DEFAULT_RECONCILE_WINDOW, CreatedLedger
@@ -114,13 +119,13 @@ def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
     if isinstance(value, httpx.Timeout):
         parts = (value.connect, value.read, value.write, value.pool)
         if not all(positive_seconds(p) for p in parts):
-            raise ValueError(
+            raise InvalidInputError(
                 "Every part of the timeout must be a positive, finite number of seconds: a "
                 f"request must never hang forever (got {value!r})."
             )
         return value
     if not positive_seconds(value):
-        raise ValueError(
+        raise InvalidInputError(
             "timeout must be a positive, finite number of seconds or an httpx.Timeout, "
             f"not {value!r}."
         )
@@ -141,10 +146,62 @@ def _base_url(value: str) -> str:
     except httpx.InvalidURL:
         url = httpx.URL("invalid:")
     if url.scheme not in ("http", "https") or not url.host or url.query or url.fragment:
-        raise ValueError(
+        raise InvalidInputError(
             f"api_base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, not {value!r}."
         )
     return value.rstrip("/")
+
+
+def _token_problem(token: str) -> str | None:
+    """What makes a token unusable in an Authorization header, without quoting it."""
+    for position, char in enumerate(token, 1):
+        if char in "\r\n":
+            what = "a line break"
+        elif char.isspace():
+            what = "whitespace"
+        elif not char.isascii():
+            what = "a non-ASCII character"
+        elif not char.isprintable():
+            what = "a control character"
+        else:
+            continue
+        return f"{what} at character {position} of {len(token)}"
+    return None
+
+
+def _access_token(value: object, source: str) -> str | None:
+    """The token, checked now rather than by the first request: a token read from a file with
+    its trailing newline would otherwise fail inside httpx, which quotes the header value (the
+    token) in its error and debug log. The error never shows the token."""
+    if value is None or value == "":
+        return None  # reported as MissingTokenError by the first call
+    if not isinstance(value, str):
+        raise InvalidInputTypeError(
+            f"The access token ({source}) must be a string, not {type(value).__name__}."
+        )
+    problem = _token_problem(value)
+    if problem:
+        raise InvalidInputError(
+            f"The access token ({source}) contains {problem}; a token is printable ASCII "
+            "without spaces. Read from a file? Strip it: open(path).read().strip(). "
+            "(The token is not shown.)"
+        )
+    return value
+
+
+def _headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """Extra headers, checked so that none can fail (or leak) inside httpx at send time."""
+    checked: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise InvalidInputTypeError("headers must map header names (str) to values (str).")
+        if not name or _token_problem(name) or _token_problem(value.replace(" ", "x")):
+            raise InvalidInputError(
+                f"Header {name!r} has a name or value httpx cannot send (line breaks, control "
+                "or non-ASCII characters). (The value is not shown.)"
+            )
+        checked[name] = value
+    return checked
 
 
 class Client:
@@ -175,13 +232,19 @@ class Client:
         reconcile_window: float = DEFAULT_RECONCILE_WINDOW,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ValueError(f"max_retries must be a whole number >= 0, not {max_retries!r}.")
-        token = access_token if access_token is not None else os.environ.get("WRIFTAI_ACCESS_TOKEN")
+            raise InvalidInputError(
+                f"max_retries must be a whole number >= 0, not {max_retries!r}."
+            )
+        token = (
+            _access_token(access_token, "access_token=")
+            if access_token is not None
+            else _access_token(os.environ.get("WRIFTAI_ACCESS_TOKEN"), "WRIFTAI_ACCESS_TOKEN")
+        )
         base = api_base_url or os.environ.get("WRIFTAI_API_BASE_URL") or DEFAULT_BASE_URL
         self._sender = Sender(
             base_url=_base_url(base),
-            token=token or None,
-            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            token=token,
+            headers={"User-Agent": USER_AGENT, **_headers(headers)},
             timeout=_timeout(timeout),
             policy=RetryPolicy(max_retries=max_retries),
         )
@@ -223,12 +286,14 @@ class Client:
             sender = attrs.evolve(sender, timeout=_timeout(timeout))
         if max_retries is not _UNSET:
             if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-                raise ValueError(f"max_retries must be a whole number >= 0, not {max_retries!r}.")
+                raise InvalidInputError(
+                    f"max_retries must be a whole number >= 0, not {max_retries!r}."
+                )
             sender = attrs.evolve(
                 sender, policy=attrs.evolve(sender.policy, max_retries=max_retries)
             )
         if headers is not _UNSET:
-            sender = attrs.evolve(sender, headers={**sender.headers, **headers})
+            sender = attrs.evolve(sender, headers={**sender.headers, **_headers(headers)})
         copy._sender = sender
         copy._pool = self._pool
         copy._created = self._created
@@ -242,10 +307,27 @@ class Client:
         return copy
 
     def _send(self, call: Call, *, stream: bool = False) -> httpx.Response:
-        return self._sender.send(self._pool.sync(), call, stream=stream)
+        try:
+            return self._sender.send(self._pool.sync(), call, stream=stream)
+        except NotFoundError as exc:
+            self._explain_404(exc)
+            raise
 
     async def _asend(self, call: Call, *, stream: bool = False) -> httpx.Response:
-        return await self._sender.asend(await self._pool.for_running_loop(), call, stream=stream)
+        http = await self._pool.for_running_loop()
+        try:
+            return await self._sender.asend(http, call, stream=stream)
+        except NotFoundError as exc:
+            self._explain_404(exc)
+            raise
+
+    def _explain_404(self, error: NotFoundError) -> None:
+        """Every API path lives under /v1: a base URL without it 404s on every call."""
+        if not httpx.URL(self.api_base_url).path.rstrip("/").endswith("/v1"):
+            error.message += (
+                f" The api_base_url {self.api_base_url!r} does not end in /v1, where every API "
+                f"path lives: did you mean {self.api_base_url.rstrip('/') + '/v1'!r}?"
+            )
 
     def _is_api_url(self, url: httpx.URL) -> bool:
         """Whether ``url`` is on the API's own origin (the only place the token may go)."""

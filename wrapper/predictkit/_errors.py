@@ -24,6 +24,8 @@ __all__ = [
     "ConflictError",
     "CreateOutcomeUnknownError",
     "FileInputError",
+    "InvalidInputError",
+    "InvalidInputTypeError",
     "MissingTokenError",
     "NotFoundError",
     "PayloadTooLargeError",
@@ -34,6 +36,7 @@ __all__ = [
     "ResponseParseError",
     "ServerError",
     "StreamError",
+    "UnboundPredictionError",
     "UnsafeDownloadError",
     "UploadError",
     "ValidationError",
@@ -43,11 +46,38 @@ __all__ = [
 ]
 
 
+def _restore(cls: type[PredictKitError], args: tuple[Any, ...]) -> PredictKitError:
+    """Rebuild an error without calling its __init__ (whose signature differs per class)."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
+
+
 class PredictKitError(Exception):
     """Base of every error predictkit raises on purpose."""
 
     prediction_id: str | None = None
     """The prediction this error concerns, when one exists (look it up; never lost)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's default pickling calls cls(*args), which fails for every subclass whose
+        # __init__ takes other arguments (a worker process would then die with
+        # BrokenProcessPool): rebuild from args and restore the fields instead.
+        return (_restore, (type(self), self.args), self.__dict__)
+
+
+class InvalidInputError(PredictKitError, ValueError):
+    """An argument is not valid (model reference, params, page size, options): nothing was
+    sent. Still a ValueError, as before."""
+
+
+class InvalidInputTypeError(InvalidInputError, TypeError):
+    """An argument has the wrong type: nothing was sent. Still a TypeError, as before."""
+
+
+class UnboundPredictionError(PredictKitError, RuntimeError):
+    """A prediction not bound to a client (built by hand or unpickled) was asked to make a
+    request; fetch it with ``client.predictions.get(id)``."""
 
 
 class ClientClosedError(PredictKitError, RuntimeError):
@@ -87,12 +117,17 @@ class APIError(PredictKitError):
         self.body = body
         self.prediction_id = prediction_id
 
+    attempts: int | None = None
+    """How many times the request was sent before this error (retries included), when known."""
+
     def __str__(self) -> str:
         extras = []
         if self.prediction_id:
             extras.append(f"prediction {self.prediction_id}")
         if self.request_id:
             extras.append(f"request id {self.request_id}")
+        if self.attempts is not None:
+            extras.append(f"{self.attempts} attempt{'' if self.attempts == 1 else 's'}")
         return f"{self.message} ({', '.join(extras)})" if extras else self.message
 
 
@@ -189,7 +224,7 @@ class CreateOutcomeUnknownError(APIError):
 
 class WaitTimeoutError(PredictKitError, TimeoutError):
     """A wait's deadline passed. ``prediction`` is the last state seen (still running remotely
-    unless the wait was asked to cancel it)."""
+    unless ``cancelled``: the wait, or ``run()`` leaving its block, asked to cancel it)."""
 
     def __init__(
         self,
@@ -199,19 +234,26 @@ class WaitTimeoutError(PredictKitError, TimeoutError):
         cancelled: bool,
         prediction_id: str | None = None,
     ) -> None:
-        state = "cancel requested" if cancelled else "still running; wait again or cancel it"
         pid = prediction.id if prediction is not None else prediction_id
-        seen = (
-            f"last status {prediction.status!r}"
-            if prediction is not None
-            else "its state could not be fetched"
-        )
-        super().__init__(f"Prediction {pid} did not finish within {timeout:g}s ({seen}, {state}).")
+        super().__init__(f"Prediction {pid} did not finish within {timeout:g}s.")
         self.prediction = prediction
         """The last state seen; None when no request for it succeeded before the deadline."""
         self.prediction_id = pid
         self.timeout = timeout
         self.cancelled = cancelled
+
+    def __str__(self) -> str:
+        # Built when shown, so a cancel made after the wait (run() leaving its block) is told.
+        state = "cancel requested" if self.cancelled else "still running; wait again or cancel it"
+        seen = (
+            f"last status {self.prediction.status!r}"
+            if self.prediction is not None
+            else "its state could not be fetched"
+        )
+        return (
+            f"Prediction {self.prediction_id} did not finish within {self.timeout:g}s "
+            f"({seen}, {state})."
+        )
 
 
 class PredictionFailedError(PredictKitError):

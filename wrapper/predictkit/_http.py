@@ -275,6 +275,13 @@ def error_from_exception(exc: httpx.RequestError, request: httpx.Request, call: 
             "is slow, or check the network.",
             **common,
         )
+    if isinstance(exc, httpx.LocalProtocolError):
+        # Its text quotes the offending header value, which may be a credential: never shown.
+        return APIConnectionError(
+            f"{where} was not sent: httpx refused to build it (LocalProtocolError; an invalid "
+            "header value?). Check the headers passed to Client(headers=...).",
+            **common,
+        )
     return APIConnectionError(
         f"{where}: could not talk to the server ({type(exc).__name__}: {exc or 'no detail'}). "
         "Check the network and api_base_url.",
@@ -283,8 +290,17 @@ def error_from_exception(exc: httpx.RequestError, request: httpx.Request, call: 
 
 
 def _not_sent(exc: httpx.RequestError) -> bool:
-    """True when the request cannot have reached the server."""
-    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    """True when the request cannot have reached the server: no connection was made, or the
+    request was refused locally before a byte of it was written (an invalid header value, an
+    unsupported URL scheme), so a create that failed this way is never an unknown outcome."""
+    return isinstance(
+        exc,
+        httpx.ConnectError
+        | httpx.ConnectTimeout
+        | httpx.PoolTimeout
+        | httpx.LocalProtocolError
+        | httpx.UnsupportedProtocol,
+    )
 
 
 @attrs.frozen
@@ -370,14 +386,16 @@ class Sender:
             delay = self.policy.delay_after_status(outcome, attempt, call.retry)
             if delay is None or not call.leaves_time_for(delay):
                 if call.retry is Retry.CREATE and outcome.status_code >= 500:
-                    raise _unknown_after_status(outcome, call)
-                raise error_from_response(outcome, prediction_id=call.prediction_id)
+                    raise _counted(_unknown_after_status(outcome, call), attempt)
+                raise _counted(
+                    error_from_response(outcome, prediction_id=call.prediction_id), attempt
+                )
             what = str(outcome.status_code)
         else:
             log.debug("%s -> %s (%.1f ms)", where, type(outcome).__name__, elapsed)
             delay = self.policy.delay_after_exception(outcome, attempt, call.retry)
             if delay is None or not call.leaves_time_for(delay):
-                raise error_from_exception(outcome, request, call) from outcome
+                raise _counted(error_from_exception(outcome, request, call), attempt) from outcome
             what = type(outcome).__name__
         log.info(
             "retrying %s in %.2fs after %s (retry %d of %d)",
@@ -431,6 +449,12 @@ class Sender:
             attempt += 1
 
 
+def _counted(error: APIError, attempt: int) -> APIError:
+    """Record on a final error how many times the request was sent (``attempt`` is 0-based)."""
+    error.attempts = attempt + 1
+    return error
+
+
 def _log_success(request: httpx.Request, response: httpx.Response, started: float) -> None:
     elapsed = (time.perf_counter() - started) * 1000
     log.debug(
@@ -446,7 +470,7 @@ def _read_and_close(response: httpx.Response) -> None:
 
 
 def _unknown_after_status(response: httpx.Response, call: Call) -> CreateOutcomeUnknownError:
-    typed = error_from_response(response)
+    typed = error_from_response(response, hints=False)  # no "retried where safe": it was not
     return CreateOutcomeUnknownError(
         f"{typed.message} A prediction may or may not have been created; it was not retried, "
         "to avoid running it twice: check client.predictions.list() (newest first) before "

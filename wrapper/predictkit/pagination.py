@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from predictkit._errors import ResponseParseError
+from predictkit._errors import InvalidInputError, ResponseParseError
 
 __all__ = ["AsyncPage", "AsyncPaginator", "Page", "PaginatedResponse"]
 
@@ -32,7 +32,7 @@ def check_page_size(page_size: object) -> None:
         or not isinstance(page_size, int)
         or not MIN_PAGE_SIZE <= page_size <= MAX_PAGE_SIZE
     ):
-        raise ValueError(
+        raise InvalidInputError(
             f"page_size must be a whole number from {MIN_PAGE_SIZE} to {MAX_PAGE_SIZE}, "
             f"not {page_size!r}."
         )
@@ -40,7 +40,7 @@ def check_page_size(page_size: object) -> None:
 
 def check_limit(limit: object) -> None:
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise ValueError(f"limit must be a whole number >= 0 or None, not {limit!r}.")
+        raise InvalidInputError(f"limit must be a whole number >= 0 or None, not {limit!r}.")
 
 
 def _take(items: list[T], left: int | None) -> tuple[list[T], int | None]:

@@ -23,9 +23,12 @@ from predictkit_api.models.prediction_with_details import PredictionWithDetails
 from predictkit._checks import positive_seconds
 from predictkit._errors import (
     APIConnectionError,
+    InvalidInputError,
+    InvalidInputTypeError,
     PredictKitError,
     RateLimitError,
     ServerError,
+    StreamError,
     WaitTimeoutError,
 )
 from predictkit._types import is_terminal
@@ -58,15 +61,17 @@ TRANSIENT = (APIConnectionError, ServerError, RateLimitError)
 
 def _check_options(poll_interval: object, timeout: object, on_poll: object) -> None:
     if not positive_seconds(poll_interval):
-        raise ValueError(
+        raise InvalidInputError(
             f"poll_interval must be a positive, finite number of seconds, not {poll_interval!r}."
         )
     if timeout is not None and not positive_seconds(timeout):
-        raise ValueError(
+        raise InvalidInputError(
             f"timeout must be a positive, finite number of seconds or None, not {timeout!r}."
         )
     if on_poll is not None and not callable(on_poll):
-        raise TypeError(f"on_poll must be a function taking the prediction, not {on_poll!r}.")
+        raise InvalidInputTypeError(
+            f"on_poll must be a function taking the prediction, not {on_poll!r}."
+        )
 
 
 @attrs.frozen
@@ -145,7 +150,8 @@ class Notify(Generic[P]):
 
 @attrs.frozen
 class Cancel:
-    """Ask the API to cancel the prediction, within ``budget`` seconds -> None."""
+    """Ask the API to cancel the prediction, within ``budget`` seconds -> None, or the ended
+    prediction when it had already ended (cancel is idempotent)."""
 
     budget: float | None = None
 
@@ -201,7 +207,8 @@ def wait_policy(
                 return current
         remaining = None if deadline is None else deadline - clock()
         if remaining is not None and remaining <= 0:
-            yield from _expire(current, state, options.timeout or 0.0, cancel_on_timeout)
+            current = yield from _expire(current, state, options.timeout or 0.0, cancel_on_timeout)
+            continue  # it had ended after all: reported and returned above
         if state.pause is not None:
             pause, state.pause = state.pause, None
             yield Sleep(pause if remaining is None else min(pause, remaining))
@@ -248,8 +255,8 @@ def _listen(
     try:
         heard: Heard = yield Listen(state.after_id, idle, remaining)
     except PredictKitError as exc:
-        if is_stream_unavailable(exc):
-            state.listening = False
+        if is_stream_unavailable(exc) or isinstance(exc, StreamError):
+            state.listening = False  # no stream, or one we cannot read (an event not JSON)
             return
         if not isinstance(exc, TRANSIENT):
             raise
@@ -264,15 +271,18 @@ def _listen(
 
 def _expire(
     current: P | None, state: _WaitState, timeout: float, cancel: bool
-) -> Generator[Step, Any, None]:
-    """The deadline passed: optionally cancel, then raise WaitTimeoutError."""
+) -> Generator[Step, Any, P]:
+    """The deadline passed: optionally cancel, then raise WaitTimeoutError. Returns the ended
+    prediction instead when the cancel finds it had ended at the deadline."""
     cancelled = False
     if cancel:
         try:
-            yield Cancel(FETCH_GRACE)
+            ended = yield Cancel(FETCH_GRACE)
+            if ended is not None:
+                return ended  # type: ignore[no-any-return]  # the driver sends back a P
             cancelled = True
         except PredictKitError:
-            cancelled = False  # it ended meanwhile, or the API cannot be reached
+            cancelled = False  # the API cannot be reached, or refused
     cause = state.last_error
     pid = cause.prediction_id if cause is not None else None
     raise WaitTimeoutError(current, timeout, cancelled=cancelled, prediction_id=pid) from cause

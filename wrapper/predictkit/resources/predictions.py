@@ -34,23 +34,29 @@ from predictkit_api.api.predictions import (
     list_predictions,
 )
 from predictkit_api.models.create_prediction_request import CreatePredictionRequest
-from predictkit_api.models.prediction import Prediction
 from predictkit_api.models.prediction_list import PredictionList
 from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, PredictionStatus
 from predictkit_api.types import UNSET
 
 from predictkit import _aio
+from predictkit._cancelling import (
+    ended_or_raise,
+    may_mean_already_ended,
+    told_cancelled,
+    unconfirmed,
+)
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
-    ConflictError,
     CreateOutcomeUnknownError,
+    InvalidInputError,
+    InvalidInputTypeError,
     NotFoundError,
     PredictKitError,
     UnsafeDownloadError,
 )
 from predictkit._http import Call, Retry, error_from_exception, error_from_response, parse_body
-from predictkit._prediction import PredictionWithIO
+from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import AsyncPage, AsyncPaginator, Page, check_limit, check_page_size
@@ -108,7 +114,7 @@ _CHUNK = 64 * 1024
 def check_prediction_id(prediction_id: object) -> str:
     """Prediction ids are UUIDs; refuse anything that could not be one before sending."""
     if not isinstance(prediction_id, str) or not _ID.fullmatch(prediction_id):
-        raise ValueError(
+        raise InvalidInputError(
             f"Invalid prediction id {prediction_id!r}: expected an id like "
             "'497f6eca-6276-4993-bfeb-53cbbbba6f08'."
         )
@@ -154,20 +160,28 @@ def create_call(
     ``"stream": True`` asks for the prediction's event stream; the API then answers a
     ``Prefer: wait`` create with the stream itself, so no ``Prefer`` is sent with it (a wait
     listens to the stream instead). ``deadline`` stops retry sleeps past a wait's timeout."""
+    given: object = params  # typed as a dict, but callers may pass anything
+    if isinstance(given, str | ModelRef) and isinstance(model, Mapping):
+        raise InvalidInputTypeError(
+            "create(params, model) got the model first: the arguments look swapped. Call "
+            f"create({{'input': {{...}}}}, model={str(given)!r})."
+        )
     ref = ModelRef.parse(model)
     if not isinstance(params, Mapping):
-        raise TypeError(
+        raise InvalidInputTypeError(
             f"params must be a dict like {{'input': {{...}}}}, not {type(params).__name__}."
         )
     unknown = set(params) - _PARAM_KEYS
     if unknown:
-        raise ValueError(
+        raise InvalidInputError(
             f"Unknown prediction params {sorted(unknown)}; expected {sorted(_PARAM_KEYS)}."
         )
     if "input" not in params:
-        raise ValueError("params needs an 'input' object, e.g. {'input': {'prompt': '...'}}.")
+        raise InvalidInputError(
+            "params needs an 'input' object, e.g. {'input': {'prompt': '...'}}."
+        )
     if not isinstance(params["input"], Mapping):
-        raise ValueError(
+        raise InvalidInputError(
             f"params['input'] must be a JSON object (a dict), not {type(params['input']).__name__}."
         )
     body: dict[str, Any] = {"model": str(ref), "input": dict(params["input"])}
@@ -176,11 +190,13 @@ def create_call(
         body["webhook"] = _checked_webhook(webhook)
     validate = params.get("validate_input", UNSET)
     if validate is not UNSET and not isinstance(validate, bool):
-        raise ValueError(f"params['validate_input'] must be True or False, not {validate!r}.")
+        raise InvalidInputError(
+            f"params['validate_input'] must be True or False, not {validate!r}."
+        )
     stream = params.get("stream", UNSET)
     if stream is not UNSET:
         if not isinstance(stream, bool):
-            raise ValueError(f"params['stream'] must be True or False, not {stream!r}.")
+            raise InvalidInputError(f"params['stream'] must be True or False, not {stream!r}.")
         body["stream"] = stream
         if stream:
             server_wait = None
@@ -212,13 +228,15 @@ def checked_wait_options(options: object, *, sync: bool) -> WaitOptions | AsyncW
     if options is None:
         return DEFAULT_WAIT_OPTIONS if sync else DEFAULT_ASYNC_WAIT_OPTIONS
     if not isinstance(options, WaitOptions | AsyncWaitOptions):
-        raise TypeError(f"wait options must be WaitOptions or AsyncWaitOptions, not {options!r}.")
+        raise InvalidInputTypeError(
+            f"wait options must be WaitOptions or AsyncWaitOptions, not {options!r}."
+        )
     if (
         sync
         and options.on_poll is not None
         and (isinstance(options, AsyncWaitOptions) or inspect.iscoroutinefunction(options.on_poll))
     ):
-        raise TypeError(
+        raise InvalidInputTypeError(
             "This on_poll must be awaited, which a blocking wait cannot do: pass a plain "
             "function in WaitOptions, or use the async_ method."
         )
@@ -229,14 +247,14 @@ def _check_after_id(after_id: object) -> None:
     if after_id is not None and (
         not isinstance(after_id, str) or not after_id or not after_id.isprintable()
     ):
-        raise ValueError(
+        raise InvalidInputError(
             f"after_id must be an event id string from a previous stream, not {after_id!r}."
         )
 
 
 def _check_wait_flag(wait: object) -> None:
     if not isinstance(wait, bool):
-        raise TypeError(f"wait must be True or False, not {wait!r}.")
+        raise InvalidInputTypeError(f"wait must be True or False, not {wait!r}.")
 
 
 def _create_plan(
@@ -258,13 +276,15 @@ def _create_plan(
 
 def _checked_webhook(webhook: Any) -> dict[str, Any]:
     if not isinstance(webhook, Mapping) or set(webhook) - {"url", "secret"}:
-        raise ValueError("params['webhook'] must be {'url': 'https://…', 'secret': optional str}.")
+        raise InvalidInputError(
+            "params['webhook'] must be {'url': 'https://…', 'secret': optional str}."
+        )
     url = webhook.get("url")
     if not isinstance(url, str) or not _is_http_url(url):
-        raise ValueError(f"params['webhook']['url'] must be an http(s) URL, not {url!r}.")
+        raise InvalidInputError(f"params['webhook']['url'] must be an http(s) URL, not {url!r}.")
     secret = webhook.get("secret")
     if secret is not None and not isinstance(secret, str):
-        raise ValueError("params['webhook']['secret'] must be a string or None.")
+        raise InvalidInputError("params['webhook']['secret'] must be a string or None.")
     return dict(webhook)
 
 
@@ -296,12 +316,12 @@ def _statuses(statuses: Iterable[str] | None) -> list[PredictionStatus] | None:
         )
     values = [str(s) for s in statuses]
     if not values:
-        raise ValueError(
+        raise InvalidInputError(
             "statuses is empty, which would match nothing: pass None for every status."
         )
     unknown = [s for s in values if s not in PREDICTION_STATUS_VALUES]
     if unknown:
-        raise ValueError(
+        raise InvalidInputError(
             f"Unknown status filter {unknown}; expected some of {sorted(PREDICTION_STATUS_VALUES)}."
         )
     return values  # type: ignore[return-value]  # checked against the Literal's values above
@@ -406,7 +426,9 @@ class Predictions:
         sent = _sent(call, self._client)
         for retried in (False, True):
             try:
-                prediction = self._created(self._client._send(call, stream=True), call)
+                with _naming_model(call):
+                    response = self._client._send(call, stream=True)
+                prediction = self._created(response, call)
             except CreateOutcomeUnknownError as exc:
                 if not _reconcilable(exc, self._client):
                     raise
@@ -426,7 +448,8 @@ class Predictions:
         sent = _sent(call, self._client)
         for retried in (False, True):
             try:
-                response = await self._client._asend(call, stream=True)
+                with _naming_model(call):
+                    response = await self._client._asend(call, stream=True)
                 prediction = await self._async_created(response, call)
             except CreateOutcomeUnknownError as exc:
                 if not _reconcilable(exc, self._client):
@@ -575,7 +598,7 @@ class Predictions:
             elif isinstance(step, Notify) and opts.on_poll is not None:
                 opts.on_poll(step.prediction)
             elif isinstance(step, Cancel):
-                self._cancel(prediction_id, step.budget)
+                return self._cancel(prediction_id, step.budget)
             return None
 
         with _tagged(prediction_id):
@@ -606,7 +629,7 @@ class Predictions:
                 if outcome is not None:
                     await outcome
             elif isinstance(step, Cancel):
-                await self._async_cancel(prediction_id, step.budget)
+                return await self._async_cancel(prediction_id, step.budget)
             return None
 
         with _tagged(prediction_id):
@@ -653,15 +676,15 @@ class Predictions:
         *,
         statuses: Iterable[Status | str] | None = None,
         limit: int | None = None,
-    ) -> Page[Prediction]:
+    ) -> Page[ListedPrediction]:
         """Your predictions, newest first: the first page (``items``, cursors) which, iterated,
         walks every item across pages lazily (at most ``limit``). ``statuses`` filters;
         ``pagination_options`` = {cursor, page_size (5-50)} resumes from a saved cursor."""
         cursor, page_size, wanted = _list_args(pagination_options, statuses, limit)
 
-        def fetch(cursor: str | None) -> Page[Prediction]:
+        def fetch(cursor: str | None) -> Page[ListedPrediction]:
             data = self._page(self._client._send(list_call(cursor, page_size, wanted)))
-            return Page(*_page_fields(data), limit=limit, fetch=fetch)
+            return Page(*_page_fields(data, self._client), limit=limit, fetch=fetch)
 
         return fetch(cursor)
 
@@ -671,32 +694,62 @@ class Predictions:
         *,
         statuses: Iterable[Status | str] | None = None,
         limit: int | None = None,
-    ) -> AsyncPaginator[Prediction]:
+    ) -> AsyncPaginator[ListedPrediction]:
         """``await`` it for the first page, or ``async for`` over every item (see ``list``)."""
         cursor, page_size, wanted = _list_args(pagination_options, statuses, limit)
 
-        async def fetch(cursor: str | None) -> AsyncPage[Prediction]:
+        async def fetch(cursor: str | None) -> AsyncPage[ListedPrediction]:
             data = self._page(await self._client._asend(list_call(cursor, page_size, wanted)))
-            return AsyncPage(*_page_fields(data), limit=limit, fetch=fetch)
+            return AsyncPage(*_page_fields(data, self._client), limit=limit, fetch=fetch)
 
         return AsyncPaginator(lambda: fetch(cursor))
 
     # cancel ----------------------------------------------------------------------------------
 
     def cancel(self, prediction_id: str) -> None:
-        """Ask the API to stop the prediction. Repeating is harmless; a prediction that already
-        ended raises ConflictError."""
+        """Ask the API to stop the prediction. Idempotent: repeating it, or cancelling a
+        prediction that has already ended, returns as a successful cancel does (read the
+        prediction's status to know how it ended)."""
         self._cancel(prediction_id)
 
     async def async_cancel(self, prediction_id: str) -> None:
         await self._async_cancel(prediction_id)
 
-    def _cancel(self, prediction_id: str, budget: float | None = None) -> None:
-        self._client._send(cancel_call(prediction_id, _deadline(budget))).close()
-
-    async def _async_cancel(self, prediction_id: str, budget: float | None = None) -> None:
+    def _cancel(self, prediction_id: str, budget: float | None = None) -> PredictionWithIO | None:
+        """cancel(); returns the prediction when it had already ended, None when the API took
+        the cancel."""
         call = cancel_call(prediction_id, _deadline(budget))
-        await (await self._client._asend(call)).aclose()
+        try:
+            self._client._send(call).close()
+        except APIStatusError as refused:
+            if not may_mean_already_ended(refused):
+                raise
+            try:
+                current = self._prediction(
+                    self._client._send(get_call(prediction_id, call.deadline))
+                )
+            except PredictKitError as exc:
+                raise unconfirmed(refused, exc) from exc
+            return ended_or_raise(current, refused)
+        return None
+
+    async def _async_cancel(
+        self, prediction_id: str, budget: float | None = None
+    ) -> PredictionWithIO | None:
+        call = cancel_call(prediction_id, _deadline(budget))
+        try:
+            await (await self._client._asend(call)).aclose()
+        except APIStatusError as refused:
+            if not may_mean_already_ended(refused):
+                raise
+            try:
+                current = self._prediction(
+                    await self._client._asend(get_call(prediction_id, call.deadline))
+                )
+            except PredictKitError as exc:
+                raise unconfirmed(refused, exc) from exc
+            return ended_or_raise(current, refused)
+        return None
 
     # stream ----------------------------------------------------------------------------------
 
@@ -744,11 +797,11 @@ class Predictions:
         except BaseException as exc:
             log.info("cancelling prediction %s after %s", prediction.id, type(exc).__name__)
             try:
-                self.cancel(prediction.id)
-            except (ConflictError, NotFoundError):
-                pass  # it had ended already
+                self.cancel(prediction.id)  # idempotent: an ended prediction is fine
             except PredictKitError as cancel_error:
                 _note_failed_cancel(exc, prediction.id, cancel_error)
+            else:
+                told_cancelled(exc, prediction.id)
             raise
 
     @contextlib.asynccontextmanager
@@ -762,11 +815,11 @@ class Predictions:
         except BaseException as exc:
             log.info("cancelling prediction %s after %s", prediction.id, type(exc).__name__)
             try:
-                await self.async_cancel(prediction.id)
-            except (ConflictError, NotFoundError):
-                pass
+                await self.async_cancel(prediction.id)  # idempotent: an ended prediction is fine
             except PredictKitError as cancel_error:
                 _note_failed_cancel(exc, prediction.id, cancel_error)
+            else:
+                told_cancelled(exc, prediction.id)
             raise
 
     # poller ----------------------------------------------------------------------------------
@@ -1003,6 +1056,20 @@ def _note_failed_cancel(exc: BaseException, prediction_id: str, error: PredictKi
 
 
 @contextlib.contextmanager
+def _naming_model(call: Call) -> Iterator[None]:
+    """A create's 404 is about the model: say which one."""
+    try:
+        yield
+    except NotFoundError as exc:
+        model = call.kwargs["json"]["model"]
+        exc.message += (
+            f" No model {model!r} is visible to this token: check the owner, the name and the "
+            "version (without one, the latest is used)."
+        )
+        raise
+
+
+@contextlib.contextmanager
 def _tagged(prediction_id: str | None) -> Iterator[None]:
     """Stamp the prediction id on any error leaving this block, so no work is lost: as
     ``prediction_id`` on ours, as a note on others (e.g. raised by an on_poll callback)."""
@@ -1024,7 +1091,7 @@ def _list_args(
     options = options or {}
     unknown = set(options) - {"cursor", "page_size"}
     if unknown:
-        raise ValueError(
+        raise InvalidInputError(
             f"Unknown pagination options {sorted(unknown)}; expected 'cursor' and 'page_size'."
         )
     page_size = options.get("page_size")
@@ -1035,18 +1102,18 @@ def _list_args(
         page_size = max(5, limit)  # fetch no more than needed
     cursor = options.get("cursor")
     if cursor is not None and not isinstance(cursor, str):
-        raise ValueError(f"cursor must be a string from a previous page, not {cursor!r}.")
+        raise InvalidInputError(f"cursor must be a string from a previous page, not {cursor!r}.")
     return cursor, page_size, _statuses(statuses)
 
 
 def _page_fields(
-    data: PredictionList,
-) -> tuple[list[Prediction], str | None, str | None, str | None, str | None]:
+    data: PredictionList, client: Client
+) -> tuple[list[ListedPrediction], str | None, str | None, str | None, str | None]:
     def url(value: object) -> str | None:
         return value if isinstance(value, str) else None
 
     return (
-        data.items,
+        [ListedPrediction._of(item, client) for item in data.items],
         data.next_cursor,
         data.previous_cursor,
         url(data.next_url),

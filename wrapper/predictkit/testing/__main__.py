@@ -1,13 +1,15 @@
 """``python -m predictkit.testing``: serve the reference API until Ctrl-C.
 
-Prints the base URL it bound, and the access token only when it generated one (a token given
-with ``--token`` is never echoed).
+Prints, on stdout, lines a shell can paste (``export WRIFTAI_API_BASE_URL=...`` and, only when
+it generated the token, ``export WRIFTAI_ACCESS_TOKEN=...``: a token given with ``--token`` is
+never echoed); what to do next goes to stderr, so stdout stays paste-able.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import shlex
 import signal
 import sys
 import threading
@@ -39,10 +41,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         host=args.host, port=args.port, token=args.token, wait_ceiling=args.wait_ceiling
     )
     with server:
-        print(f"WriftAI reference API: {server.url}", flush=True)
+        print(f"export WRIFTAI_API_BASE_URL={shlex.quote(server.url)}", flush=True)
         if args.token is None:
-            print(f"Access token: {server.token}", flush=True)
-        print("Press Ctrl-C to stop.", flush=True)
+            print(f"export WRIFTAI_ACCESS_TOKEN={shlex.quote(server.token)}", flush=True)
+        print(
+            f"WriftAI reference API at {server.url}: paste the export lines above into a shell "
+            "(predictkit.Client() and curl then use it). Press Ctrl-C to stop.",
+            file=sys.stderr,
+            flush=True,
+        )
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
     return 0
