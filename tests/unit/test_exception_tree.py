@@ -26,6 +26,7 @@ from predictkit import (
     ClientClosedError,
     ConflictError,
     CreateOutcomeUnknownError,
+    FileInputError,
     InvalidInputError,
     InvalidInputTypeError,
     MissingTokenError,
@@ -42,6 +43,7 @@ from predictkit import (
     StreamError,
     UnboundPredictionError,
     UnsafeDownloadError,
+    UploadError,
     ValidationError,
     ValidationErrorDetail,
     WaitTimeoutError,
@@ -111,6 +113,8 @@ EXAMPLES: dict[type[PredictKitError], Callable[[], PredictKitError]] = {
     PredictionFailedError: lambda: PredictionFailedError(prediction()),
     UnsafeDownloadError: lambda: UnsafeDownloadError("ftp"),
     WebhookVerificationError: lambda: WebhookVerificationError("stale"),
+    FileInputError: lambda: FileInputError("missing", file="in.png"),
+    UploadError: lambda: UploadError("part failed", file="in.png", part=2, **API),
 }
 
 

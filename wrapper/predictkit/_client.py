@@ -134,7 +134,7 @@ def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
 
 def _reconcile_window(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 3600:
-        raise ValueError(
+        raise InvalidInputError(
             f"reconcile_window must be seconds from 0 (never reconcile) to 3600, not {value!r}."
         )
     return float(value)

@@ -19,7 +19,13 @@ from typing import IO, Any
 import attrs
 import httpx
 
-from predictkit._errors import FileInputError
+from predictkit._errors import FileInputError, InvalidInputError
+
+
+class UnusablePlanError(ValueError):
+    """The server's answer to starting an upload cannot be used; never reaches the user (the
+    upload turns it into an UploadError naming the file)."""
+
 
 MAX_DEPTH = 200
 """Deepest nesting walked: far beyond any real input, well inside Python's recursion limit."""
@@ -66,9 +72,11 @@ def _replace(
     if not isinstance(value, Mapping | list | tuple):
         return value
     if len(at) >= MAX_DEPTH:
-        raise ValueError(f"{where(at)} is nested more than {MAX_DEPTH} levels deep.")
+        raise InvalidInputError(f"{where(at)} is nested more than {MAX_DEPTH} levels deep.")
     if id(value) in seen:
-        raise ValueError(f"{where(at)} contains itself; an input must be a tree (like JSON).")
+        raise InvalidInputError(
+            f"{where(at)} contains itself; an input must be a tree (like JSON)."
+        )
     seen.add(id(value))
     try:
         if isinstance(value, Mapping):
@@ -152,16 +160,16 @@ def plan_parts(size: int, part_size: object, urls: object) -> list[Part]:
     can never upload a truncated file; so does a part URL that is not https (plain http only on
     loopback, as for downloads): the file would travel unencrypted."""
     if not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
-        raise ValueError(f"the part URLs are not a list of strings ({type(urls).__name__})")
+        raise UnusablePlanError(f"the part URLs are not a list of strings ({type(urls).__name__})")
     for url in urls:
         _check_part_url(url)
     if isinstance(part_size, bool) or not isinstance(part_size, int) or part_size < 0:
-        raise ValueError(f"the part size {part_size!r} is not a whole number of bytes")
+        raise UnusablePlanError(f"the part size {part_size!r} is not a whole number of bytes")
     if part_size == 0 and size > 0:
-        raise ValueError("the part size is 0 for a non-empty file")
+        raise UnusablePlanError("the part size is 0 for a non-empty file")
     count = 1 if size == 0 else -(-size // part_size)
     if len(urls) != count:
-        raise ValueError(
+        raise UnusablePlanError(
             f"{len(urls)} part URLs for {size} bytes in parts of {part_size} (expected {count})"
         )
     return [
@@ -177,11 +185,11 @@ def _check_part_url(url: str) -> None:
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL:
-        raise ValueError("a part URL is not a valid URL") from None
+        raise UnusablePlanError("a part URL is not a valid URL") from None
     shown = parsed.copy_with(query=None, fragment=None)  # the query is the URL's credential
     secure = parsed.scheme == "https" or (parsed.scheme == "http" and parsed.host in _LOOPBACK)
     if not secure or not parsed.host:
-        raise ValueError(f"the part URL {shown} is not https")
+        raise UnusablePlanError(f"the part URL {shown} is not https")
 
 
 def chunks(offset: int, length: int, chunk_size: int) -> Iterator[tuple[int, int]]:

@@ -16,8 +16,22 @@ import attrs
 import httpx
 
 from predictkit import _aio
-from predictkit._errors import APIError, CreateOutcomeUnknownError, UploadError
-from predictkit._files import Part, Progress, chunks, dedupe, is_file, plan_parts, replace_files
+from predictkit._errors import (
+    APIError,
+    CreateOutcomeUnknownError,
+    InvalidInputTypeError,
+    UploadError,
+)
+from predictkit._files import (
+    Part,
+    Progress,
+    UnusablePlanError,
+    chunks,
+    dedupe,
+    is_file,
+    plan_parts,
+    replace_files,
+)
 from predictkit._http import Call, Retry, parse_body
 from predictkit._parts import without_query
 from predictkit._sources import READ_SIZE, Source, open_source
@@ -162,7 +176,7 @@ def transfer_from(source: Source, response: httpx.Response) -> Transfer:
     upload = parse_body(response, Upload.from_dict)
     try:
         parts = plan_parts(source.size, upload.part_size, upload.urls)
-    except ValueError as exc:
+    except UnusablePlanError as exc:
         raise UploadError(
             f"Uploading {source.file} failed: the server's answer to starting the upload cannot "
             f"be used ({exc}).",
@@ -196,7 +210,7 @@ def labelled(value: object) -> list[tuple[Any, str]]:
     if isinstance(value, str):
         value = Path(value)
     if not is_file(value):
-        raise TypeError(
+        raise InvalidInputTypeError(
             "upload() takes a path (str or pathlib.Path), an open binary file or bytes, "
             f"not {type(value).__name__}."
         )

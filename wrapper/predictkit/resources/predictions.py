@@ -311,7 +311,7 @@ def _statuses(statuses: Iterable[str] | None) -> list[PredictionStatus] | None:
     if isinstance(statuses, str):
         statuses = [statuses]
     if not isinstance(statuses, Iterable):
-        raise TypeError(
+        raise InvalidInputTypeError(
             f"statuses must be a status or a list of them, not {type(statuses).__name__}."
         )
     values = [str(s) for s in statuses]
@@ -423,8 +423,8 @@ class Predictions:
     def _create_sent(self, call: Call) -> PredictionWithIO:
         """Send a create; if its outcome is unknown, find out (predictkit.reconcile): return
         the prediction it made, or send it once more if it never arrived."""
-        sent = _sent(call, self._client)
-        for retried in (False, True):
+        sent, retried = _sent(call, self._client), False
+        while True:  # at most twice: _settle raises rather than ask for a third send
             try:
                 with _naming_model(call):
                     response = self._client._send(call, stream=True)
@@ -438,15 +438,15 @@ class Predictions:
                     raise _unreconciled(exc, failed) from failed
                 pid = _settle(exc, found, retried=retried)
                 if pid is None:
+                    retried = True
                     continue
                 prediction = self._get(pid)
             self._client._created.add(prediction.id)
             return prediction
-        raise AssertionError("unreachable: the second round settles or raises")  # pragma: no cover
 
     async def _async_create_sent(self, call: Call) -> PredictionWithIO:
-        sent = _sent(call, self._client)
-        for retried in (False, True):
+        sent, retried = _sent(call, self._client), False
+        while True:  # at most twice: _settle raises rather than ask for a third send
             try:
                 with _naming_model(call):
                     response = await self._client._asend(call, stream=True)
@@ -460,11 +460,11 @@ class Predictions:
                     raise _unreconciled(exc, failed) from failed
                 pid = _settle(exc, found, retried=retried)
                 if pid is None:
+                    retried = True
                     continue
                 prediction = await self._async_get(pid)
             self._client._created.add(prediction.id)
             return prediction
-        raise AssertionError("unreachable: the second round settles or raises")  # pragma: no cover
 
     def _reconcile_step(self, step: ReconcileStep) -> Any:
         match step:

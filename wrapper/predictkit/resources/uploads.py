@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
 from predictkit import _aio
+from predictkit._errors import InvalidInputError, InvalidInputTypeError
 from predictkit._files import FileInput, Progress, ProgressCallback, find_files, where
 from predictkit._parts import PartSender
 from predictkit._sources import Source
@@ -59,9 +60,11 @@ class Uploads:
 
     def __init__(self, client: Client, *, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
-            raise TypeError(f"max_concurrency must be a whole number, not {max_concurrency!r}")
+            raise InvalidInputTypeError(
+                f"max_concurrency must be a whole number, not {max_concurrency!r}"
+            )
         if max_concurrency < 1:
-            raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
+            raise InvalidInputError(f"max_concurrency must be at least 1, not {max_concurrency}")
         self._client = client
         self._parts = PartSender(client)
         self._workers = max_concurrency
