@@ -13,6 +13,7 @@ import attrs
 import httpx
 
 from predictkit import _aio
+from predictkit._api import API
 from predictkit._checks import positive_seconds
 from predictkit._errors import ClientClosedError
 from predictkit._http import Call, RetryPolicy, Sender
@@ -174,6 +175,7 @@ class Client:
             policy=RetryPolicy(max_retries=max_retries),
         )
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
+        self._api = API(self._sender, self._pool)
         self.predictions = Predictions(self)
 
     @property
@@ -210,6 +212,7 @@ class Client:
             sender = attrs.evolve(sender, headers={**sender.headers, **headers})
         copy._sender = sender
         copy._pool = self._pool
+        copy._api = API(sender, self._pool)
         copy.predictions = Predictions(copy)
         return copy
 

@@ -55,11 +55,41 @@ MAX_RETRY_AFTER = 60.0
 
 
 class Retry(enum.Enum):
-    """How a call may be repeated."""
+    """How a call may be repeated. CREATE: a write that may not be repeated (see WriteOnce)."""
 
     IDEMPOTENT = "idempotent"
     CREATE = "create"
     NEVER = "never"
+
+
+@attrs.frozen
+class WriteOnce:
+    """What to tell the user when a write that may not be repeated has an unknown outcome.
+
+    Supplied by the operation (prediction create, model create, upload start...), so the HTTP
+    layer stays generic: ``what`` may have been created; repeating risks ``repeat``; ``check``
+    says how to find out before retrying."""
+
+    what: str
+    repeat: str
+    check: str
+
+
+PREDICTION_CREATE = WriteOnce(
+    "a prediction", "running it twice", "check client.predictions.list() (newest first)"
+)
+"""The advice of ``POST /predictions``; also what a Retry.CREATE call without its own gets."""
+
+
+class Target(enum.Enum):
+    """Where a call goes, and whether the API token goes with it."""
+
+    API = "api"
+    """A path under the API's base URL, with the token."""
+    URL = "url"
+    """An absolute URL outside the API (a pre-signed upload part): never the token."""
+    URL_TOKEN_ON_API_ORIGIN = "url-token-on-api-origin"  # noqa: S105 - a name, not a secret
+    """An absolute URL (an output file): the token only if it is on the API's own origin."""
 
 
 @attrs.frozen
@@ -72,6 +102,9 @@ class Call:
     prediction_id: str | None = None
     deadline: float | None = None
     """A time.monotonic() instant no attempt or retry may run past (a wait's deadline)."""
+    write_once: WriteOnce | None = None
+    """The advice for an unknown outcome of a Retry.CREATE call (None: a prediction's)."""
+    target: Target = Target.API
 
     def attempt_timeout(self, default: httpx.Timeout) -> httpx.Timeout:
         """The timeout for the next attempt: the call's own, cut to what the deadline leaves.
@@ -259,10 +292,11 @@ def error_from_exception(exc: httpx.RequestError, request: httpx.Request, call: 
     }
     where = f"{request.method} {request.url.path}"
     if call.retry is Retry.CREATE and not _not_sent(exc):
+        once = call.write_once or PREDICTION_CREATE
         return CreateOutcomeUnknownError(
             f"{where}: the connection failed after the request was sent ({type(exc).__name__}), "
-            "so a prediction may or may not have been created. It was not retried, to avoid "
-            "running it twice: check client.predictions.list() (newest first) before retrying.",
+            f"so {once.what} may or may not have been created. It was not retried, to avoid "
+            f"{once.repeat}: {once.check} before retrying.",
             **common,
         )
     if isinstance(exc, httpx.DecodingError):
@@ -345,6 +379,8 @@ class Sender:
     policy: RetryPolicy
 
     def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+        if call.target is not Target.API:
+            return self._build_url(http, call)
         if not self.token:
             raise MissingTokenError()
         kwargs = dict(call.kwargs)
@@ -353,6 +389,18 @@ class Sender:
         return http.build_request(
             url=self.base_url + kwargs.pop("url"), headers=headers, timeout=self.timeout, **kwargs
         )
+
+    def _build_url(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+        """A request to an absolute URL: only the User-Agent of our headers, and the token only
+        to the API's own origin when the call allows it."""
+        kwargs = dict(call.kwargs)
+        url = httpx.URL(kwargs.pop("url"))
+        headers = {"User-Agent": self.headers.get("User-Agent", ""), **kwargs.pop("headers", {})}
+        api = httpx.URL(self.base_url)
+        on_api = (url.scheme, url.host, url.port) == (api.scheme, api.host, api.port)
+        if call.target is Target.URL_TOKEN_ON_API_ORIGIN and on_api and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return http.build_request(url=url, headers=headers, timeout=self.timeout, **kwargs)
 
     def _decide(
         self,
@@ -447,10 +495,10 @@ def _read_and_close(response: httpx.Response) -> None:
 
 def _unknown_after_status(response: httpx.Response, call: Call) -> CreateOutcomeUnknownError:
     typed = error_from_response(response)
+    once = call.write_once or PREDICTION_CREATE
     return CreateOutcomeUnknownError(
-        f"{typed.message} A prediction may or may not have been created; it was not retried, "
-        "to avoid running it twice: check client.predictions.list() (newest first) before "
-        "retrying.",
+        f"{typed.message} {once.what[:1].upper()}{once.what[1:]} may or may not have been "
+        f"created; it was not retried, to avoid {once.repeat}: {once.check} before retrying.",
         method=typed.method,
         url=typed.url,
         status_code=typed.status_code,
