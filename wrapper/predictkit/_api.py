@@ -139,6 +139,12 @@ class _Recorder:
     def __init__(self) -> None:
         self.response: httpx.Response | None = None
 
+    def last(self) -> httpx.Response:
+        """The last response recorded; every method under a raw view sends at least once."""
+        if self.response is None:
+            raise RuntimeError("predictkit bug: a raw view ran a method that sent nothing")
+        return self.response
+
 
 _recording: contextvars.ContextVar[_Recorder | None] = contextvars.ContextVar(
     "predictkit_raw_response", default=None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 import httpx
+from predictkit_api.api import Resources
 
 from predictkit import _aio
 from predictkit._api import API
@@ -18,6 +19,7 @@ from predictkit._checks import positive_seconds
 from predictkit._errors import ClientClosedError
 from predictkit._http import Call, RetryPolicy, Sender
 from predictkit._version import __version__
+from predictkit.resources._binding import Binding
 from predictkit.resources.predictions import Predictions
 
 if TYPE_CHECKING:
@@ -138,7 +140,7 @@ def _base_url(value: str) -> str:
     return value.rstrip("/")
 
 
-class Client:
+class Client(Resources):
     """A WriftAI API client; one per application is enough (it pools connections).
 
     ``access_token`` and ``api_base_url`` default to the ``WRIFTAI_ACCESS_TOKEN`` and
@@ -176,6 +178,7 @@ class Client:
         )
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
         self._api = API(self._sender, self._pool)
+        self._transport = Binding(self._api)
         self.predictions = Predictions(self)
 
     @property
@@ -213,6 +216,7 @@ class Client:
         copy._sender = sender
         copy._pool = self._pool
         copy._api = API(sender, self._pool)
+        copy._transport = Binding(copy._api)
         copy.predictions = Predictions(copy)
         return copy
 
