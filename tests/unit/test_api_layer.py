@@ -11,7 +11,13 @@ import contextlib
 
 import httpx
 import pytest
-from predictkit import Client, CreateOutcomeUnknownError
+from predictkit import (
+    APIConnectionError,
+    APIStatusError,
+    Client,
+    CreateOutcomeUnknownError,
+    PermissionDeniedError,
+)
 from predictkit._api import API, WriteOnce, json_body, no_body, recording
 
 MODEL_ONCE = WriteOnce("the model", "creating it twice", "check client.models.get('a/b')")
@@ -174,3 +180,41 @@ def test_open_returns_an_unread_stream() -> None:
     with contextlib.closing(api.open(api.url_call("GET", "https://cdn.test/big"))) as response:
         assert b"".join(response.iter_bytes()) == b"abc" * 1000
     assert len(seen) == 1
+
+
+def test_url_calls_get_redirects_back_for_the_caller_to_check() -> None:
+    seen: list[httpx.Request] = []
+    hop = "https://elsewhere.test/file"
+
+    def redirect(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(302, headers={"location": hop})
+
+    api = _api(httpx.MockTransport(redirect))
+    response = api.open(api.url_call("GET", "https://cdn.test/o.png?sig=abc"))
+    response.close()
+    assert response.status_code == 302
+    assert response.headers["location"] == hop
+    assert len(seen) == 1
+    with pytest.raises(APIStatusError):  # an API call never takes a redirect for success
+        api.send(api.call({"method": "get", "url": "/user"}), no_body)
+
+
+def test_url_call_errors_drop_the_signed_query_and_the_api_hints() -> None:
+    _, api = _seen(status=403, body=b'{"detail": "expired"}')
+    with pytest.raises(PermissionDeniedError) as caught:
+        api.send(api.url_call("GET", "https://cdn.test/o.png?sig=SECRETSIG"), no_body)
+    assert caught.value.url == "https://cdn.test/o.png"
+    assert "SECRETSIG" not in str(caught.value)
+    assert "token" not in str(caught.value)  # no API advice about the access token
+
+
+def test_url_call_transport_errors_drop_the_signed_query() -> None:
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise httpx.UnsupportedProtocol("nope", request=request)
+
+    api = _api(httpx.MockTransport(fail))
+    with pytest.raises(APIConnectionError) as caught:
+        api.send(api.url_call("GET", "https://cdn.test/o.png?sig=SECRETSIG"), no_body)
+    assert caught.value.url == "https://cdn.test/o.png"
+    assert "SECRETSIG" not in str(caught.value)

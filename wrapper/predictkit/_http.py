@@ -49,6 +49,7 @@ from predictkit._errors import (
 log = logging.getLogger("predictkit")
 
 T = TypeVar("T")
+E = TypeVar("E", bound=APIError)
 
 MAX_RETRY_AFTER = 60.0
 """Longest server-requested delay a retry will sleep; beyond it the error is raised at once."""
@@ -419,13 +420,15 @@ class Sender:
             if delay is None or not call.leaves_time_for(delay):
                 if call.retry is Retry.CREATE and outcome.status_code >= 500:
                     raise _unknown_after_status(outcome, call)
-                raise error_from_response(outcome, prediction_id=call.prediction_id)
+                api = call.target is Target.API
+                error = error_from_response(outcome, prediction_id=call.prediction_id, hints=api)
+                raise _outside_api(error, call)
             what = str(outcome.status_code)
         else:
             log.debug("%s -> %s (%.1f ms)", where, type(outcome).__name__, elapsed)
             delay = self.policy.delay_after_exception(outcome, attempt, call.retry)
             if delay is None or not call.leaves_time_for(delay):
-                raise error_from_exception(outcome, request, call) from outcome
+                raise _outside_api(error_from_exception(outcome, request, call), call) from outcome
             what = type(outcome).__name__
         log.info(
             "retrying %s in %.2fs after %s (retry %d of %d)",
@@ -447,7 +450,7 @@ class Sender:
             outcome: httpx.Response | httpx.RequestError
             try:
                 outcome = http.send(request, stream=stream)
-                if outcome.is_success:
+                if outcome.is_success or _redirect_outside_api(outcome, call):
                     _log_success(request, outcome, started)
                     return outcome
                 _read_and_close(outcome)
@@ -468,7 +471,7 @@ class Sender:
             outcome: httpx.Response | httpx.RequestError
             try:
                 outcome = await http.send(request, stream=stream)
-                if outcome.is_success:
+                if outcome.is_success or _redirect_outside_api(outcome, call):
                     _log_success(request, outcome, started)
                     return outcome
                 await outcome.aread()
@@ -477,6 +480,19 @@ class Sender:
                 outcome = exc
             await _aio.sleep(self._decide(call, request, outcome, attempt, started))
             attempt += 1
+
+
+def _redirect_outside_api(response: httpx.Response, call: Call) -> bool:
+    """A call to a URL outside the API gets its redirects back: the caller checks each hop."""
+    return call.target is not Target.API and response.is_redirect
+
+
+def _outside_api(error: E, call: Call) -> E:
+    """For a URL outside the API, the error's URL loses its query (a signed URL's query is a
+    credential)."""
+    if call.target is not Target.API and error.url:
+        error.url = str(httpx.URL(error.url).copy_with(query=None))
+    return error
 
 
 def _log_success(request: httpx.Request, response: httpx.Response, started: float) -> None:

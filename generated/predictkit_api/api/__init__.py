@@ -46,6 +46,16 @@ class CallOptions:
     write_once: tuple[str, str, str] | None = None
 
 
+@attrs.frozen
+class Paging:
+    """Where a list starts (``cursor``), how many items a page holds (``page_size``, the API's
+    default when None) and how many items iteration yields at most (``limit``)."""
+
+    cursor: str | None = None
+    page_size: int | None = None
+    limit: int | None = None
+
+
 class ModelName(Protocol):
     """A parsed model reference (predictkit.ModelRef): owner, name and optional version."""
 
@@ -139,25 +149,11 @@ class Transport(Protocol):
     async def asend(self, request: dict[str, Any], parse: Callable[[Any], T], options: CallOptions) -> T: ...
 
     def pages(
-        self,
-        request: PageRequest,
-        parse: Callable[[Any], Listing[T]],
-        options: CallOptions,
-        *,
-        cursor: str | None,
-        page_size: int | None,
-        limit: int | None,
+        self, request: PageRequest, parse: Callable[[Any], Listing[T]], options: CallOptions, paging: Paging
     ) -> Pages[T]: ...
 
     def async_pages(
-        self,
-        request: PageRequest,
-        parse: Callable[[Any], Listing[T]],
-        options: CallOptions,
-        *,
-        cursor: str | None,
-        page_size: int | None,
-        limit: int | None,
+        self, request: PageRequest, parse: Callable[[Any], Listing[T]], options: CallOptions, paging: Paging
     ) -> AsyncPaginated[T]: ...
 
     def raw(self, method: Callable[P, T]) -> Callable[P, Raw[T]]: ...

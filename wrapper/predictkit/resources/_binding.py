@@ -20,6 +20,7 @@ from predictkit_api.api import (
     Listing,
     ModelName,
     PageRequest,
+    Paging,
 )
 from predictkit_api.types import UNSET
 
@@ -55,10 +56,10 @@ def model_ref(model: str | ModelName, *, version: bool) -> ModelRef:
     return ref
 
 
-def page_args(
-    cursor: str | None, page_size: int | None, limit: int | None
-) -> tuple[str | None, int | None]:
-    """Check a list call's paging arguments before any request; fetch no more than ``limit``."""
+def page_args(paging: Paging) -> tuple[str | None, int | None]:
+    """Check a list call's paging arguments before any request; fetch no more than ``limit``.
+    Returns the first cursor and the page size to send."""
+    cursor, page_size, limit = paging.cursor, paging.page_size, paging.limit
     if cursor is not None and not isinstance(cursor, str):
         raise ValueError(f"cursor must be a string from a previous page, not {cursor!r}.")
     if page_size is not None:
@@ -104,18 +105,13 @@ class Binding:
         request: PageRequest,
         parse: Callable[[Any], Listing[T]],
         options: CallOptions,
-        *,
-        cursor: str | None,
-        page_size: int | None,
-        limit: int | None,
+        paging: Paging,
     ) -> Page[T]:
-        first, size = page_args(cursor, page_size, limit)
+        first, size = page_args(paging)
 
         def fetch(at: str | None) -> Page[T]:
             data = self.send(_page_request(request, at, size), parse, options)
-            return Page(
-                data.items, data.next_cursor, data.previous_cursor, limit=limit, fetch=fetch
-            )
+            return Page(*_cursors(data), limit=paging.limit, fetch=fetch)
 
         return fetch(first)
 
@@ -124,18 +120,13 @@ class Binding:
         request: PageRequest,
         parse: Callable[[Any], Listing[T]],
         options: CallOptions,
-        *,
-        cursor: str | None,
-        page_size: int | None,
-        limit: int | None,
+        paging: Paging,
     ) -> AsyncPaginator[T]:
-        first, size = page_args(cursor, page_size, limit)
+        first, size = page_args(paging)
 
         async def fetch(at: str | None) -> AsyncPage[T]:
             data = await self.asend(_page_request(request, at, size), parse, options)
-            return AsyncPage(
-                data.items, data.next_cursor, data.previous_cursor, limit=limit, fetch=fetch
-            )
+            return AsyncPage(*_cursors(data), limit=paging.limit, fetch=fetch)
 
         return AsyncPaginator(lambda: fetch(first))
 
@@ -168,6 +159,10 @@ class Binding:
             return await method(*args, **kwargs)
 
         return functools.wraps(method)(self.async_raw(first_page))
+
+
+def _cursors(data: Listing[T]) -> tuple[list[T], str | None, str | None]:
+    return data.items, data.next_cursor, data.previous_cursor
 
 
 def _page_request(request: PageRequest, cursor: str | None, size: int | None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from ...models.model_list import ModelList
 from ...models.update_user_request import UpdateUserRequest
 from ...models.user_with_details import UserWithDetails
 from ...types import UNSET, Unset
-from .. import AsyncPaginated, CallOptions, ModelName, Pages, Timeout, Transport
+from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
 from . import (
     get_authenticated_user,
     list_authenticated_user_models,
@@ -135,9 +135,8 @@ class AuthenticatedUserResource:
                 page_size=page_size,
             )
 
-        return self._transport.pages(
-            request, list_authenticated_user_models.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.pages(request, list_authenticated_user_models.parse, options, paging)
 
     def async_list_models(
         self,
@@ -157,9 +156,8 @@ class AuthenticatedUserResource:
                 page_size=page_size,
             )
 
-        return self._transport.async_pages(
-            request, list_authenticated_user_models.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.async_pages(request, list_authenticated_user_models.parse, options, paging)
 
 
 class AuthenticatedUserResourceWithRawResponse:

@@ -13,7 +13,7 @@ from ...models.http_validation_error import HTTPValidationError
 from ...models.model_category_list import ModelCategoryList
 from ...models.model_category_with_details import ModelCategoryWithDetails
 from ...types import UNSET, Unset
-from .. import AsyncPaginated, CallOptions, ModelName, Pages, Timeout, Transport
+from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
 from . import (
     list_model_categories,
 )
@@ -52,9 +52,8 @@ class ModelCategoriesResource:
                 page_size=page_size,
             )
 
-        return self._transport.pages(
-            request, list_model_categories.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.pages(request, list_model_categories.parse, options, paging)
 
     def async_list(
         self,
@@ -74,9 +73,8 @@ class ModelCategoriesResource:
                 page_size=page_size,
             )
 
-        return self._transport.async_pages(
-            request, list_model_categories.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.async_pages(request, list_model_categories.parse, options, paging)
 
 
 class ModelCategoriesResourceWithRawResponse:

@@ -20,7 +20,7 @@ from ...models.model_version_with_details_and_configuration import ModelVersionW
 from ...models.schemas import Schemas
 from ...models.update_model_version_configuration_request import UpdateModelVersionConfigurationRequest
 from ...types import UNSET, Unset
-from .. import AsyncPaginated, CallOptions, ModelName, Pages, Timeout, Transport
+from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
 from . import (
     create_model_version,
     delete_model_version,
@@ -70,9 +70,8 @@ class ModelVersionsResource:
                 page_size=page_size,
             )
 
-        return self._transport.pages(
-            request, list_model_versions.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.pages(request, list_model_versions.parse, options, paging)
 
     def async_list(
         self,
@@ -96,9 +95,8 @@ class ModelVersionsResource:
                 page_size=page_size,
             )
 
-        return self._transport.async_pages(
-            request, list_model_versions.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.async_pages(request, list_model_versions.parse, options, paging)
 
     def create(
         self,

@@ -19,7 +19,7 @@ from ...models.models_sort_by import ModelsSortBy, check_models_sort_by
 from ...models.sort_direction import SortDirection, check_sort_direction
 from ...models.update_model_request import UpdateModelRequest
 from ...types import UNSET, Unset
-from .. import AsyncPaginated, CallOptions, ModelName, Pages, Timeout, Transport
+from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
 from ..model_versions import ModelVersionsResource
 from . import (
     create_model,
@@ -71,9 +71,8 @@ class ModelsResource:
                 category_slugs=UNSET if category_slugs is None else category_slugs,
             )
 
-        return self._transport.pages(
-            request, list_models.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.pages(request, list_models.parse, options, paging)
 
     def async_list(
         self,
@@ -99,9 +98,8 @@ class ModelsResource:
                 category_slugs=UNSET if category_slugs is None else category_slugs,
             )
 
-        return self._transport.async_pages(
-            request, list_models.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.async_pages(request, list_models.parse, options, paging)
 
     def create(
         self,
@@ -194,9 +192,8 @@ class ModelsResource:
                 category_slugs=UNSET if category_slugs is None else category_slugs,
             )
 
-        return self._transport.pages(
-            request, list_owner_models.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.pages(request, list_owner_models.parse, options, paging)
 
     def async_list_owner(
         self,
@@ -224,9 +221,8 @@ class ModelsResource:
                 category_slugs=UNSET if category_slugs is None else category_slugs,
             )
 
-        return self._transport.async_pages(
-            request, list_owner_models.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.async_pages(request, list_owner_models.parse, options, paging)
 
     def get(
         self,

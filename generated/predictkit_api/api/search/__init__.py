@@ -15,7 +15,7 @@ from ...models.model_list import ModelList
 from ...models.user import User
 from ...models.user_list import UserList
 from ...types import UNSET, Unset
-from .. import AsyncPaginated, CallOptions, ModelName, Pages, Timeout, Transport
+from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
 from . import (
     search_models,
     search_users,
@@ -57,9 +57,8 @@ class SearchResource:
                 page_size=page_size,
             )
 
-        return self._transport.pages(
-            request, search_models.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.pages(request, search_models.parse, options, paging)
 
     def async_models(
         self,
@@ -81,9 +80,8 @@ class SearchResource:
                 page_size=page_size,
             )
 
-        return self._transport.async_pages(
-            request, search_models.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.async_pages(request, search_models.parse, options, paging)
 
     def users(
         self,
@@ -109,9 +107,8 @@ class SearchResource:
                 page_size=page_size,
             )
 
-        return self._transport.pages(
-            request, search_users.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.pages(request, search_users.parse, options, paging)
 
     def async_users(
         self,
@@ -133,9 +130,8 @@ class SearchResource:
                 page_size=page_size,
             )
 
-        return self._transport.async_pages(
-            request, search_users.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.async_pages(request, search_users.parse, options, paging)
 
 
 class SearchResourceWithRawResponse:

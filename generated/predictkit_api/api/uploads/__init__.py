@@ -15,7 +15,7 @@ from ...models.http_validation_error import HTTPValidationError
 from ...models.upload import Upload
 from ...models.upload_completion_result import UploadCompletionResult
 from ...types import UNSET, Unset
-from .. import AsyncPaginated, CallOptions, ModelName, Pages, Timeout, Transport
+from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
 from . import (
     complete_upload,
     create_upload,

@@ -16,7 +16,7 @@ from ...models.user_list import UserList
 from ...models.user_with_details import UserWithDetails
 from ...models.users_sort_by import UsersSortBy, check_users_sort_by
 from ...types import UNSET, Unset
-from .. import AsyncPaginated, CallOptions, ModelName, Pages, Timeout, Transport
+from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
 from . import (
     get_user,
     list_users,
@@ -62,9 +62,8 @@ class UsersResource:
                 sort_direction=UNSET if sort_direction is None else sort_direction,
             )
 
-        return self._transport.pages(
-            request, list_users.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.pages(request, list_users.parse, options, paging)
 
     def async_list(
         self,
@@ -88,9 +87,8 @@ class UsersResource:
                 sort_direction=UNSET if sort_direction is None else sort_direction,
             )
 
-        return self._transport.async_pages(
-            request, list_users.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.async_pages(request, list_users.parse, options, paging)
 
     def get(
         self,

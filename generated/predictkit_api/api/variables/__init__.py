@@ -15,7 +15,7 @@ from ...models.update_variable_request import UpdateVariableRequest
 from ...models.variable import Variable
 from ...models.variable_list import VariableList
 from ...types import UNSET, Unset
-from .. import AsyncPaginated, CallOptions, ModelName, Pages, Timeout, Transport
+from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
 from . import (
     create_variable,
     delete_variable,
@@ -57,9 +57,8 @@ class VariablesResource:
                 page_size=page_size,
             )
 
-        return self._transport.pages(
-            request, list_variables.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.pages(request, list_variables.parse, options, paging)
 
     def async_list(
         self,
@@ -79,9 +78,8 @@ class VariablesResource:
                 page_size=page_size,
             )
 
-        return self._transport.async_pages(
-            request, list_variables.parse, options, cursor=cursor, page_size=page_size, limit=limit
-        )
+        paging = Paging(cursor, page_size, limit)
+        return self._transport.async_pages(request, list_variables.parse, options, paging)
 
     def create(
         self,
