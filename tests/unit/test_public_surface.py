@@ -53,6 +53,8 @@ EXPECTED_ALL = {
     "AsyncPaginator",
     "Page",
     "PaginatedResponse",
+    # resources
+    "RawResponse",
     # streaming
     "AsyncPredictionStream",
     "PredictionStream",

@@ -127,3 +127,27 @@ def test_the_exception_lists_match_the_templates() -> None:
         assert f'"{operation_id}":' in templates.split("skipped_operations")[1].split("%}")[0]
     assert '"predictions"' in templates.split("handwritten_tags")[1].split("%}")[0]
     assert {op for op, _, _ in operations()} >= EXCEPTIONS | HANDWRITTEN.keys()
+
+
+def test_generated_resources_have_async_twins_with_the_same_parameters() -> None:
+    client = Client(access_token="t", api_base_url="https://api.test/v1")
+    checked = 0
+    for path, resource in resources(client, ""):
+        methods = dict(inspect.getmembers(resource, inspect.ismethod))
+        for name, method in methods.items():
+            if name.startswith(("_", "async_")):
+                continue
+            twin = methods.get(f"async_{name}")
+            assert twin is not None, f"{path}.{name} has no async twin"
+            params = inspect.signature(method).parameters
+            assert params == inspect.signature(twin).parameters, f"{path}.{name}"
+            checked += 1
+        assert all(n.removeprefix("async_") in methods for n in methods if n.startswith("async_"))
+    assert checked == 27  # 34 operations - 5 handwritten (predictions) - 2 exceptions
+
+
+def test_internal_reprs_hide_the_token() -> None:
+    token = "secret-token-456"
+    client = Client(access_token=token, api_base_url="https://api.test/v1")
+    for text in (repr(client._api), repr(client._transport), repr(client.models)):
+        assert token not in text

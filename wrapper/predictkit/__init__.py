@@ -8,6 +8,7 @@
 The public surface is exactly ``__all__``; everything else is private.
 """
 
+from predictkit._api import RawResponse
 from predictkit._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Client
 from predictkit._errors import (
     APIConnectionError,
@@ -98,6 +99,7 @@ __all__ = [
     "PredictionStreamEvent",
     "PredictionWithIO",
     "RateLimitError",
+    "RawResponse",
     "ResponseParseError",
     "ServerError",
     "Status",
