@@ -1,15 +1,17 @@
 """Regenerate when the API changes: an operation added to openapi.yaml becomes a typed method
 on Client, with predictkit's retries, errors and paging, without any handwritten code.
 
-The test adds two operations to a copy of the spec (a get and a cursor-paged list), runs
-tools/regen.py on the copy, then, in a fresh interpreter that imports the regenerated package
-ahead of the committed one, calls the new methods against a mock transport that answers like
-the API: the request, the typed result, paging, retries and error mapping are checked.
+The test adds two operations to a copy of the spec — the worked example of docs/generator.md
+(its YAML block, read from the doc) and a cursor-paged list — runs tools/regen.py on the copy,
+then, in a fresh interpreter that imports the regenerated package ahead of the committed one,
+runs the doc's Python block and calls the new methods against a mock transport that answers
+like the API: the request, the typed result, paging, retries and error mapping are checked.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,25 +21,19 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 
+GUIDE = REPO / "docs" / "generator.md"
+
+
+def worked_example() -> tuple[str, str]:
+    """The YAML and Python blocks of the guide's worked example."""
+    text = GUIDE.read_text(encoding="utf-8")
+    start = text.index("## Worked example: adding an operation")
+    section = text[start : text.index("\n## ", start + 1)]
+    blocks = dict(re.findall(r"^```(yaml|python)\n(.*?)^```", section, re.M | re.S))
+    return blocks["yaml"], blocks["python"]
+
+
 NEW_OPERATIONS = {
-    "/hardware/{identifier}": {
-        "get": {
-            "operationId": "get_hardware",
-            "tags": ["hardware"],
-            "summary": "Get one hardware type",
-            "parameters": [
-                {"name": "identifier", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
-            "responses": {
-                "200": {
-                    "description": "The hardware.",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Hardware"}}
-                    },
-                }
-            },
-        }
-    },
     "/hardware/{identifier}/models": {
         "get": {
             "operationId": "list_hardware_models",
@@ -79,8 +75,8 @@ def answer(request):
     path = request.url.path
     if path == "/v1/hardware/tiny" and next(failures, None):
         return httpx.Response(503, json={"detail": "busy"}, headers={"retry-after": "0"})
-    if path == "/v1/hardware/tiny":
-        return httpx.Response(200, json=HARDWARE)
+    if path in ("/v1/hardware/tiny", "/v1/hardware/gpu-a100"):
+        return httpx.Response(200, json={**HARDWARE, "identifier": path.rpartition("/")[2]})
     if path == "/v1/hardware/tiny/models":
         cursor = request.url.params.get("cursor")
         if cursor is None:
@@ -118,6 +114,8 @@ async def main():
 assert len(asyncio.run(main())) == 2
 raw = client.hardware.with_raw_response.get("tiny")
 assert raw.status_code == 200 and raw.parsed.name == "Tiny"
+exec(GUIDE_PYTHON)
+assert gpu.identifier == "gpu-a100" and raw.parsed.identifier == "gpu-a100"
 print("NEW METHODS OK")
 '''
 
@@ -132,6 +130,9 @@ def test_an_operation_added_to_the_spec_becomes_a_client_method(tmp_path: Path) 
         shutil.copytree(REPO / name, root / name, ignore=ignore)
     spec = yaml.safe_load((root / "openapi.yaml").read_text(encoding="utf-8"))
     assert not NEW_OPERATIONS.keys() & spec["paths"].keys()
+    assert "/hardware/{identifier}" not in spec["paths"]
+    guide_yaml, guide_python = worked_example()
+    spec["paths"].update(yaml.safe_load(guide_yaml))
     spec["paths"].update(NEW_OPERATIONS)
     (root / "openapi.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
 
@@ -151,7 +152,8 @@ def test_an_operation_added_to_the_spec_becomes_a_client_method(tmp_path: Path) 
     # a model as the API sends it (published example; a detailed model reads as a Model too)
     model_json = (REPO / "tests" / "generated" / "data" / "create_model.response.json").read_text()
     script = (
-        f"REGENERATED = {str(regenerated)!r}\nMODEL_JSON = {model_json!r}\n" + USE_THE_NEW_METHODS
+        f"REGENERATED = {str(regenerated)!r}\nMODEL_JSON = {model_json!r}\n"
+        f"GUIDE_PYTHON = {guide_python!r}\n" + USE_THE_NEW_METHODS
     )
     env = {**os.environ, "PYTHONPATH": str(regenerated)}
     run = subprocess.run(  # noqa: S603 - our own interpreter, no shell
