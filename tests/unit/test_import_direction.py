@@ -104,12 +104,16 @@ def test_no_import_cycle_in_the_wrapper() -> None:
 
 
 def test_imports_run_from_client_to_errors() -> None:
-    wrong = []
-    for module, deps in wrapper_graph().items():
-        level = layer(module)
-        for dep in deps:
-            if level is not None and (dep_level := layer(dep)) is not None and dep_level > level:
-                wrong.append(f"{module} imports {dep}")
+    def upward(module: str, dep: str) -> bool:
+        level, dep_level = layer(module), layer(dep)
+        return level is not None and dep_level is not None and dep_level > level
+
+    wrong = [
+        f"{module} imports {dep}"
+        for module, deps in wrapper_graph().items()
+        for dep in deps
+        if upward(module, dep)
+    ]
     assert wrong == []
 
 
