@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
-from ...models.error_response import ErrorResponse
-from ...models.http_validation_error import HTTPValidationError
 from ...models.model import Model
-from ...models.model_list import ModelList
 from ...models.update_user_request import UpdateUserRequest
 from ...models.user_with_details import UserWithDetails
 from ...types import UNSET, Unset
-from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
+from .. import AsyncPaginated, CallOptions, Pages, Paging, Timeout, Transport
 from . import (
     get_authenticated_user,
     list_authenticated_user_models,

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from ...models.compatibilities import Compatibilities
 from ...models.create_model_version_request import CreateModelVersionRequest
-from ...models.error_response import ErrorResponse
-from ...models.http_validation_error import HTTPValidationError
 from ...models.model_version import ModelVersion
 from ...models.model_version_configuration import ModelVersionConfiguration
-from ...models.model_version_list import ModelVersionList
 from ...models.model_version_with_details import ModelVersionWithDetails
 from ...models.model_version_with_details_and_configuration import ModelVersionWithDetailsAndConfiguration
 from ...models.schemas import Schemas

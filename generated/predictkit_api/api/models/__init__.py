@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from ...models.create_model_request import CreateModelRequest
-from ...models.error_response import ErrorResponse
-from ...models.http_validation_error import HTTPValidationError
 from ...models.model import Model
-from ...models.model_list import ModelList
-from ...models.model_visibility import ModelVisibility, check_model_visibility
+from ...models.model_visibility import ModelVisibility
 from ...models.model_with_details import ModelWithDetails
-from ...models.models_sort_by import ModelsSortBy, check_models_sort_by
-from ...models.sort_direction import SortDirection, check_sort_direction
+from ...models.models_sort_by import ModelsSortBy
+from ...models.sort_direction import SortDirection
 from ...models.update_model_request import UpdateModelRequest
 from ...types import UNSET, Unset
 from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any, cast
 
 from ...models.complete_upload_request import CompleteUploadRequest
 from ...models.create_upload_request import CreateUploadRequest
-from ...models.error_response import ErrorResponse
-from ...models.http_validation_error import HTTPValidationError
 from ...models.upload import Upload
 from ...models.upload_completion_result import UploadCompletionResult
-from ...types import UNSET, Unset
-from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
+from .. import CallOptions, Timeout, Transport
 from . import (
     complete_upload,
     create_upload,
