@@ -44,5 +44,5 @@ def test_paging_arguments() -> None:
     assert page_args(Paging(limit=12)) == (None, 12)
     assert page_args(Paging(limit=100)) == (None, None)
     for bad in (Paging(page_size=4), Paging(page_size=51), Paging(limit=-1), Paging(cursor=3)):  # type: ignore[arg-type]
-        with pytest.raises(ValueError, match="page_size|limit|cursor"):
+        with pytest.raises(ValueError, match=r"page_size|limit|cursor"):
             page_args(bad)
