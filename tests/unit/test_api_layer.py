@@ -218,3 +218,20 @@ def test_url_call_transport_errors_drop_the_signed_query() -> None:
         api.send(api.url_call("GET", "https://cdn.test/o.png?sig=SECRETSIG"), no_body)
     assert caught.value.url == "https://cdn.test/o.png"
     assert "SECRETSIG" not in str(caught.value)
+
+
+def test_url_calls_never_follow_redirects_even_on_a_following_http_client() -> None:
+    seen: list[httpx.Request] = []
+
+    def redirect(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.host == "cdn.test":
+            return httpx.Response(302, headers={"location": "https://evil.test/x"})
+        return httpx.Response(200)
+
+    http = httpx.Client(transport=httpx.MockTransport(redirect), follow_redirects=True)
+    client = Client(access_token=TOKEN, api_base_url="https://api.test/v1", http_client=http)
+    response = client._api.open(client._api.url_call("GET", "https://cdn.test/o.png"))
+    response.close()
+    assert response.status_code == 302
+    assert [r.url.host for r in seen] == ["cdn.test"]

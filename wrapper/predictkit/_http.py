@@ -449,7 +449,7 @@ class Sender:
             request.extensions["timeout"] = call.attempt_timeout(self.timeout).as_dict()
             outcome: httpx.Response | httpx.RequestError
             try:
-                outcome = http.send(request, stream=stream)
+                outcome = http.send(request, stream=stream, follow_redirects=_follow(http, call))
                 if outcome.is_success or _redirect_outside_api(outcome, call):
                     _log_success(request, outcome, started)
                     return outcome
@@ -470,7 +470,9 @@ class Sender:
             request.extensions["timeout"] = call.attempt_timeout(self.timeout).as_dict()
             outcome: httpx.Response | httpx.RequestError
             try:
-                outcome = await http.send(request, stream=stream)
+                outcome = await http.send(
+                    request, stream=stream, follow_redirects=_follow(http, call)
+                )
                 if outcome.is_success or _redirect_outside_api(outcome, call):
                     _log_success(request, outcome, started)
                     return outcome
@@ -480,6 +482,12 @@ class Sender:
                 outcome = exc
             await _aio.sleep(self._decide(call, request, outcome, attempt, started))
             attempt += 1
+
+
+def _follow(http: httpx.Client | httpx.AsyncClient, call: Call) -> bool:
+    """Never follow a URL call's redirects, even on an http_client that would: each hop is
+    checked by the caller."""
+    return http.follow_redirects and call.target is Target.API
 
 
 def _redirect_outside_api(response: httpx.Response, call: Call) -> bool:
