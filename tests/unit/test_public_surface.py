@@ -56,6 +56,8 @@ EXPECTED_ALL = {
     "AsyncPaginator",
     "Page",
     "PaginatedResponse",
+    # resources
+    "RawResponse",
     # streaming
     "AsyncPredictionStream",
     "PredictionStream",

@@ -8,6 +8,7 @@
 The public surface is exactly ``__all__``; everything else is private.
 """
 
+from predictkit._api import RawResponse
 from predictkit._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Client
 from predictkit._errors import (
     APIConnectionError,
@@ -52,11 +53,11 @@ from predictkit._types import (
     Webhook,
     is_terminal,
 )
+from predictkit._uploading import UploadedFile
 from predictkit._version import __version__
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import AsyncPage, AsyncPaginator, Page, PaginatedResponse
 from predictkit.resources.predictions import Poller
-from predictkit.resources.uploads import UploadedFile
 from predictkit.streaming import AsyncPredictionStream, PredictionStream, PredictionStreamEvent
 from predictkit.waiting import (
     DEFAULT_ASYNC_WAIT_OPTIONS,
@@ -108,6 +109,7 @@ __all__ = [
     "PredictionStreamEvent",
     "PredictionWithIO",
     "RateLimitError",
+    "RawResponse",
     "ResponseParseError",
     "ServerError",
     "Status",

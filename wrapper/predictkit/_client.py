@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import weakref
@@ -11,8 +12,10 @@ from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 import httpx
+from predictkit_api.api import Resources
 
 from predictkit import _aio
+from predictkit._api import API
 from predictkit._checks import positive_seconds
 from predictkit._errors import (
     ClientClosedError,
@@ -23,11 +26,13 @@ from predictkit._errors import (
 from predictkit._http import Call, RetryPolicy, Sender
 from predictkit._version import __version__
 from predictkit.reconcile import DEFAULT_RECONCILE_WINDOW, CreatedLedger
+from predictkit.resources._binding import Binding
 from predictkit.resources.predictions import Predictions
-from predictkit.resources.uploads import Uploads
 
 if TYPE_CHECKING:
     import asyncio
+
+    from predictkit.resources.uploads import Uploads
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "Client"]
 
@@ -204,7 +209,7 @@ def _headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return checked
 
 
-class Client:
+class Client(Resources):
     """A WriftAI API client; one per application is enough (it pools connections).
 
     ``access_token`` and ``api_base_url`` default to the ``WRIFTAI_ACCESS_TOKEN`` and
@@ -215,7 +220,6 @@ class Client:
     """
 
     predictions: Predictions
-    uploads: Uploads
 
     def __init__(
         self,
@@ -251,8 +255,17 @@ class Client:
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
         self._reconcile_window = _reconcile_window(reconcile_window)
         self._created = CreatedLedger()
+        self._api = API(self._sender, self._pool)
+        self._transport = Binding(self._api)
         self.predictions = Predictions(self)
-        self.uploads = Uploads(self)
+
+    @functools.cached_property
+    def uploads(self) -> Uploads:
+        """Uploads (``client.uploads``): files, and the two API calls of the upload flow.
+        Imported on first use, like every resource: ``import predictkit`` stays light."""
+        from predictkit.resources.uploads import Uploads  # noqa: PLC0415
+
+        return Uploads(self)
 
     @property
     def api_base_url(self) -> str:
@@ -302,8 +315,9 @@ class Client:
             if reconcile_window is _UNSET
             else _reconcile_window(reconcile_window)
         )
+        copy._api = API(sender, self._pool)
+        copy._transport = Binding(copy._api)
         copy.predictions = Predictions(copy)
-        copy.uploads = Uploads(copy)
         return copy
 
     def _send(self, call: Call, *, stream: bool = False) -> httpx.Response:

@@ -49,17 +49,48 @@ from predictkit._errors import (
 log = logging.getLogger("predictkit")
 
 T = TypeVar("T")
+E = TypeVar("E", bound=APIError)
 
 MAX_RETRY_AFTER = 60.0
 """Longest server-requested delay a retry will sleep; beyond it the error is raised at once."""
 
 
 class Retry(enum.Enum):
-    """How a call may be repeated."""
+    """How a call may be repeated. CREATE: a write that may not be repeated (see WriteOnce)."""
 
     IDEMPOTENT = "idempotent"
     CREATE = "create"
     NEVER = "never"
+
+
+@attrs.frozen
+class WriteOnce:
+    """What to tell the user when a write that may not be repeated has an unknown outcome.
+
+    Supplied by the operation (prediction create, model create, upload start...), so the HTTP
+    layer stays generic: ``what`` may have been created; repeating risks ``repeat``; ``check``
+    says how to find out before retrying."""
+
+    what: str
+    repeat: str
+    check: str
+
+
+PREDICTION_CREATE = WriteOnce(
+    "a prediction", "running it twice", "check client.predictions.list() (newest first)"
+)
+"""The advice of ``POST /predictions``; also what a Retry.CREATE call without its own gets."""
+
+
+class Target(enum.Enum):
+    """Where a call goes, and whether the API token goes with it."""
+
+    API = "api"
+    """A path under the API's base URL, with the token."""
+    URL = "url"
+    """An absolute URL outside the API (a pre-signed upload part): never the token."""
+    URL_TOKEN_ON_API_ORIGIN = "url-token-on-api-origin"  # noqa: S105 - a name, not a secret
+    """An absolute URL (an output file): the token only if it is on the API's own origin."""
 
 
 @attrs.frozen
@@ -72,6 +103,9 @@ class Call:
     prediction_id: str | None = None
     deadline: float | None = None
     """A time.monotonic() instant no attempt or retry may run past (a wait's deadline)."""
+    write_once: WriteOnce | None = None
+    """The advice for an unknown outcome of a Retry.CREATE call (None: a prediction's)."""
+    target: Target = Target.API
 
     def attempt_timeout(self, default: httpx.Timeout) -> httpx.Timeout:
         """The timeout for the next attempt: the call's own, cut to what the deadline leaves.
@@ -259,10 +293,11 @@ def error_from_exception(exc: httpx.RequestError, request: httpx.Request, call: 
     }
     where = f"{request.method} {request.url.path}"
     if call.retry is Retry.CREATE and not _not_sent(exc):
+        once = call.write_once or PREDICTION_CREATE
         return CreateOutcomeUnknownError(
             f"{where}: the connection failed after the request was sent ({type(exc).__name__}), "
-            "so a prediction may or may not have been created. It was not retried, to avoid "
-            "running it twice: check client.predictions.list() (newest first) before retrying.",
+            f"so {once.what} may or may not have been created. It was not retried, to avoid "
+            f"{once.repeat}: {once.check} before retrying.",
             **common,
         )
     if isinstance(exc, httpx.DecodingError):
@@ -361,6 +396,8 @@ class Sender:
     policy: RetryPolicy
 
     def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+        if call.target is not Target.API:
+            return self._build_url(http, call)
         if not self.token:
             raise MissingTokenError()
         kwargs = dict(call.kwargs)
@@ -369,6 +406,18 @@ class Sender:
         return http.build_request(
             url=self.base_url + kwargs.pop("url"), headers=headers, timeout=self.timeout, **kwargs
         )
+
+    def _build_url(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+        """A request to an absolute URL: only the User-Agent of our headers, and the token only
+        to the API's own origin when the call allows it."""
+        kwargs = dict(call.kwargs)
+        url = httpx.URL(kwargs.pop("url"))
+        headers = {"User-Agent": self.headers.get("User-Agent", ""), **kwargs.pop("headers", {})}
+        api = httpx.URL(self.base_url)
+        on_api = (url.scheme, url.host, url.port) == (api.scheme, api.host, api.port)
+        if call.target is Target.URL_TOKEN_ON_API_ORIGIN and on_api and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return http.build_request(url=url, headers=headers, timeout=self.timeout, **kwargs)
 
     def _decide(
         self,
@@ -387,15 +436,16 @@ class Sender:
             if delay is None or not call.leaves_time_for(delay):
                 if call.retry is Retry.CREATE and outcome.status_code >= 500:
                     raise _counted(_unknown_after_status(outcome, call), attempt)
-                raise _counted(
-                    error_from_response(outcome, prediction_id=call.prediction_id), attempt
-                )
+                api = call.target is Target.API
+                error = error_from_response(outcome, prediction_id=call.prediction_id, hints=api)
+                raise _counted(_outside_api(error, call), attempt)
             what = str(outcome.status_code)
         else:
             log.debug("%s -> %s (%.1f ms)", where, type(outcome).__name__, elapsed)
             delay = self.policy.delay_after_exception(outcome, attempt, call.retry)
             if delay is None or not call.leaves_time_for(delay):
-                raise _counted(error_from_exception(outcome, request, call), attempt) from outcome
+                failure = error_from_exception(outcome, request, call)
+                raise _counted(_outside_api(failure, call), attempt) from outcome
             what = type(outcome).__name__
         log.info(
             "retrying %s in %.2fs after %s (retry %d of %d)",
@@ -416,8 +466,8 @@ class Sender:
             request.extensions["timeout"] = call.attempt_timeout(self.timeout).as_dict()
             outcome: httpx.Response | httpx.RequestError
             try:
-                outcome = http.send(request, stream=stream)
-                if outcome.is_success:
+                outcome = http.send(request, stream=stream, follow_redirects=_follow(http, call))
+                if outcome.is_success or _redirect_outside_api(outcome, call):
                     _log_success(request, outcome, started)
                     return outcome
                 _read_and_close(outcome)
@@ -437,8 +487,10 @@ class Sender:
             request.extensions["timeout"] = call.attempt_timeout(self.timeout).as_dict()
             outcome: httpx.Response | httpx.RequestError
             try:
-                outcome = await http.send(request, stream=stream)
-                if outcome.is_success:
+                outcome = await http.send(
+                    request, stream=stream, follow_redirects=_follow(http, call)
+                )
+                if outcome.is_success or _redirect_outside_api(outcome, call):
                     _log_success(request, outcome, started)
                     return outcome
                 await outcome.aread()
@@ -452,6 +504,25 @@ class Sender:
 def _counted(error: APIError, attempt: int) -> APIError:
     """Record on a final error how many times the request was sent (``attempt`` is 0-based)."""
     error.attempts = attempt + 1
+    return error
+
+
+def _follow(http: httpx.Client | httpx.AsyncClient, call: Call) -> bool:
+    """Never follow a URL call's redirects, even on an http_client that would: each hop is
+    checked by the caller."""
+    return http.follow_redirects and call.target is Target.API
+
+
+def _redirect_outside_api(response: httpx.Response, call: Call) -> bool:
+    """A call to a URL outside the API gets its redirects back: the caller checks each hop."""
+    return call.target is not Target.API and response.is_redirect
+
+
+def _outside_api(error: E, call: Call) -> E:
+    """For a URL outside the API, the error's URL loses its query (a signed URL's query is a
+    credential)."""
+    if call.target is not Target.API and error.url:
+        error.url = str(httpx.URL(error.url).copy_with(query=None))
     return error
 
 
@@ -471,10 +542,10 @@ def _read_and_close(response: httpx.Response) -> None:
 
 def _unknown_after_status(response: httpx.Response, call: Call) -> CreateOutcomeUnknownError:
     typed = error_from_response(response, hints=False)  # no "retried where safe": it was not
+    once = call.write_once or PREDICTION_CREATE
     return CreateOutcomeUnknownError(
-        f"{typed.message} A prediction may or may not have been created; it was not retried, "
-        "to avoid running it twice: check client.predictions.list() (newest first) before "
-        "retrying.",
+        f"{typed.message} {once.what[:1].upper()}{once.what[1:]} may or may not have been "
+        f"created; it was not retried, to avoid {once.repeat}: {once.check} before retrying.",
         method=typed.method,
         url=typed.url,
         status_code=typed.status_code,

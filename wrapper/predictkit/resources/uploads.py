@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
+from predictkit_api.api.uploads import UploadsResource
+
 from predictkit import _aio
 from predictkit._errors import InvalidInputError, InvalidInputTypeError
 from predictkit._files import FileInput, Progress, ProgressCallback, find_files, where
@@ -55,8 +57,9 @@ DEFAULT_MAX_CONCURRENCY = 8
 P = TypeVar("P")
 
 
-class Uploads:
-    """Uploads: ``client.uploads``. Every method has an ``async_`` twin."""
+class Uploads(UploadsResource):
+    """Uploads: ``client.uploads``. Every method has an ``async_`` twin. ``upload`` runs the
+    whole flow for one file; ``create`` and ``complete`` (generated) are its two API calls."""
 
     def __init__(self, client: Client, *, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
@@ -65,6 +68,7 @@ class Uploads:
             )
         if max_concurrency < 1:
             raise InvalidInputError(f"max_concurrency must be at least 1, not {max_concurrency}")
+        super().__init__(client._transport)
         self._client = client
         self._parts = PartSender(client)
         self._workers = max_concurrency

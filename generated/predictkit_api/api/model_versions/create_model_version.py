@@ -225,3 +225,38 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+def build_request(
+    model_owner: str,
+    model_name: str,
+    *,
+    body: CreateModelVersionRequest,
+) -> dict[str, Any]:
+    """What ``create_model_version`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        model_owner=model_owner,
+        model_name=model_name,
+        body=body,
+    )
+
+
+def parse(data: Any) -> ModelVersionWithDetailsAndConfiguration:
+    """The decoded JSON of a 200 response to ``create_model_version``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = ModelVersionWithDetailsAndConfiguration.from_dict(data)
+
+    return response_200
+
+
+PAGED = False
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = (
+    "a version",
+    "creating two versions",
+    "check client.models.versions.list('owner/name')",
+)
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

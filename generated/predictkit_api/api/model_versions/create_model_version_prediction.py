@@ -270,3 +270,44 @@ async def asyncio(
             validate_input=validate_input,
         )
     ).parsed
+
+
+def build_request(
+    model_owner: str,
+    model_name: str,
+    number: int,
+    *,
+    body: CreateModelPredictionRequest,
+    prefer: str | Unset = UNSET,
+    validate_input: bool | Unset = False,
+) -> dict[str, Any]:
+    """What ``create_model_version_prediction`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        model_owner=model_owner,
+        model_name=model_name,
+        number=number,
+        body=body,
+        prefer=prefer,
+        validate_input=validate_input,
+    )
+
+
+def parse(data: Any) -> PredictionWithDetails:
+    """The decoded JSON of a 200 response to ``create_model_version_prediction``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = PredictionWithDetails.from_dict(data)
+
+    return response_200
+
+
+PAGED = False
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = (
+    "a prediction",
+    "running it twice",
+    "check client.predictions.list() (newest first)",
+)
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

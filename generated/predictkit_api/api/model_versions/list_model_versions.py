@@ -233,3 +233,36 @@ async def asyncio(
             page_size=page_size,
         )
     ).parsed
+
+
+def build_request(
+    model_owner: str,
+    model_name: str,
+    *,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+) -> dict[str, Any]:
+    """What ``list_model_versions`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        model_owner=model_owner,
+        model_name=model_name,
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+
+def parse(data: Any) -> ModelVersionList:
+    """The decoded JSON of a 200 response to ``list_model_versions``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = ModelVersionList.from_dict(data)
+
+    return response_200
+
+
+PAGED = True
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = None
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

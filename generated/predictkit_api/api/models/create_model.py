@@ -190,3 +190,30 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+def build_request(
+    *,
+    body: CreateModelRequest,
+) -> dict[str, Any]:
+    """What ``create_model`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        body=body,
+    )
+
+
+def parse(data: Any) -> ModelWithDetails:
+    """The decoded JSON of a 200 response to ``create_model``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = ModelWithDetails.from_dict(data)
+
+    return response_200
+
+
+PAGED = False
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = ("the model", "creating it twice", "check client.models.get('owner/name')")
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

@@ -192,3 +192,30 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+def build_request(
+    model_owner: str,
+    model_name: str,
+) -> dict[str, Any]:
+    """What ``delete_model`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        model_owner=model_owner,
+        model_name=model_name,
+    )
+
+
+def parse(data: Any) -> None:
+    """The decoded JSON of a 200 response to ``delete_model``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = cast(None, data)
+    return response_200
+
+
+PAGED = False
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = None
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

@@ -270,3 +270,40 @@ async def asyncio(
             category_slugs=category_slugs,
         )
     ).parsed
+
+
+def build_request(
+    model_owner: str,
+    *,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+    sort_by: ModelsSortBy | Unset = UNSET,
+    sort_direction: SortDirection | Unset = UNSET,
+    category_slugs: list[str] | Unset = UNSET,
+) -> dict[str, Any]:
+    """What ``list_owner_models`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        model_owner=model_owner,
+        cursor=cursor,
+        page_size=page_size,
+        sort_by=sort_by,
+        sort_direction=sort_direction,
+        category_slugs=category_slugs,
+    )
+
+
+def parse(data: Any) -> ModelList:
+    """The decoded JSON of a 200 response to ``list_owner_models``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = ModelList.from_dict(data)
+
+    return response_200
+
+
+PAGED = True
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = None
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

@@ -194,3 +194,28 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+def build_request(
+    prediction_id: str,
+) -> dict[str, Any]:
+    """What ``cancel_prediction`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        prediction_id=prediction_id,
+    )
+
+
+def parse(data: Any) -> None:
+    """The decoded JSON of a 200 response to ``cancel_prediction``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = cast(None, data)
+    return response_200
+
+
+PAGED = False
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = ("its result", "doing it twice", "check whether it took effect")
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

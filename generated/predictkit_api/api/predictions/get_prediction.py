@@ -175,3 +175,29 @@ async def asyncio(
             client=client,
         )
     ).parsed
+
+
+def build_request(
+    prediction_id: str,
+) -> dict[str, Any]:
+    """What ``get_prediction`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        prediction_id=prediction_id,
+    )
+
+
+def parse(data: Any) -> PredictionWithDetails:
+    """The decoded JSON of a 200 response to ``get_prediction``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = PredictionWithDetails.from_dict(data)
+
+    return response_200
+
+
+PAGED = False
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = None
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

@@ -235,3 +235,23 @@ async def asyncio(
             prefer=prefer,
         )
     ).parsed
+
+
+def build_request(
+    prediction_id: str,
+    *,
+    after_id: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
+) -> dict[str, Any]:
+    """What ``stream_prediction`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        prediction_id=prediction_id,
+        after_id=after_id,
+        prefer=prefer,
+    )
+
+
+WRITE_ONCE: tuple[str, str, str] | None = None
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

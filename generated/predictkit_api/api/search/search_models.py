@@ -205,3 +205,34 @@ async def asyncio(
             page_size=page_size,
         )
     ).parsed
+
+
+def build_request(
+    *,
+    q: str,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = 25,
+) -> dict[str, Any]:
+    """What ``search_models`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        q=q,
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+
+def parse(data: Any) -> ModelList:
+    """The decoded JSON of a 200 response to ``search_models``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = ModelList.from_dict(data)
+
+    return response_200
+
+
+PAGED = True
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = None
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

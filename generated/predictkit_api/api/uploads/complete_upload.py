@@ -201,3 +201,32 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+def build_request(
+    upload_id: str,
+    *,
+    body: CompleteUploadRequest,
+) -> dict[str, Any]:
+    """What ``complete_upload`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        upload_id=upload_id,
+        body=body,
+    )
+
+
+def parse(data: Any) -> UploadCompletionResult:
+    """The decoded JSON of a 200 response to ``complete_upload``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = UploadCompletionResult.from_dict(data)
+
+    return response_200
+
+
+PAGED = False
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = ("its result", "doing it twice", "check whether it took effect")
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""

@@ -201,3 +201,32 @@ async def asyncio(
             body=body,
         )
     ).parsed
+
+
+def build_request(
+    name: str,
+    *,
+    body: UpdateVariableRequest,
+) -> dict[str, Any]:
+    """What ``update_variable`` sends: ``method``, ``url`` (relative to the API base URL), and
+    ``params``/``headers``/``json`` when it has them. Pure: no I/O."""
+    return _get_kwargs(
+        name=name,
+        body=body,
+    )
+
+
+def parse(data: Any) -> Variable:
+    """The decoded JSON of a 200 response to ``update_variable``, as its model.
+    Raises KeyError, TypeError or ValueError when it does not match the spec."""
+    response_200 = Variable.from_dict(data)
+
+    return response_200
+
+
+PAGED = False
+"""Whether the response is one page of a cursor-paged list (``cursor`` in, ``next_cursor`` out)."""
+
+WRITE_ONCE: tuple[str, str, str] | None = None
+"""For a write that may not be repeated: what may have been created, what repeating it risks,
+how to check. None: the call may be retried."""
