@@ -76,6 +76,7 @@ EXPECTED_ALL = {
     "PredictionFailedError",
     "RateLimitError",
     "ResponseParseError",
+    "ResponseTooLargeError",
     "ServerError",
     "StreamError",
     "UnsafeDownloadError",

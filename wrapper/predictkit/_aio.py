@@ -3,10 +3,17 @@ pay for importing asyncio (measurably slower than httpx itself on small machines
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import asyncio
+
+
+class Expired(Exception):
+    """A `deadline` block was cancelled because its deadline passed."""
 
 
 async def sleep(seconds: float) -> None:
@@ -19,3 +26,22 @@ def running_loop() -> asyncio.AbstractEventLoop:
     import asyncio  # noqa: PLC0415 - lazy on purpose, see the module docstring
 
     return asyncio.get_running_loop()
+
+
+@contextlib.asynccontextmanager
+async def deadline(when: float | None) -> AsyncIterator[None]:
+    """Cancel the block at ``when`` (a time.monotonic() instant; None: never) and raise
+    Expired: the one way to bound a whole response, however slowly its bytes arrive."""
+    if when is None:
+        yield
+        return
+    import asyncio  # noqa: PLC0415 - lazy on purpose, see the module docstring
+
+    timer = asyncio.timeout(max(0.0, when - time.monotonic()))
+    try:
+        async with timer:
+            yield
+    except TimeoutError:
+        if timer.expired():
+            raise Expired from None
+        raise

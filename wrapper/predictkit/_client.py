@@ -13,6 +13,7 @@ import attrs
 import httpx
 
 from predictkit import _aio
+from predictkit._body import DEFAULT_MAX_RESPONSE_BYTES
 from predictkit._checks import positive_seconds
 from predictkit._errors import ClientClosedError
 from predictkit._http import Call, RetryPolicy, Sender
@@ -22,11 +23,18 @@ from predictkit.resources.predictions import Predictions
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "Client"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "Client",
+]
 
 DEFAULT_BASE_URL = "https://api.wrift.ai/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """30 s to read, write or get a pooled connection, 10 s to connect: nothing waits forever.
+The read value also bounds each attempt's whole response, however slowly it trickles in.
 Calls that ask the server to hold the response (Prefer: wait, streams) extend the read timeout
 by exactly what they ask for."""
 DEFAULT_MAX_RETRIES = 2
@@ -125,6 +133,14 @@ def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
     return httpx.Timeout(float(value))
 
 
+def _max_response_bytes(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1024:
+        raise ValueError(
+            f"max_response_bytes must be a whole number of bytes >= 1024, not {value!r}."
+        )
+    return value
+
+
 def _base_url(value: str) -> str:
     try:
         url = httpx.URL(value)
@@ -144,6 +160,7 @@ class Client:
     ``WRIFTAI_API_BASE_URL`` environment variables. A missing token is reported, as
     MissingTokenError, by the first call. Pass ``http_client``/``async_http_client`` or
     ``transport``/``async_transport`` to control the HTTP layer (proxies, mocks, test servers).
+    ``max_response_bytes`` caps any response body (or stream event) held in memory.
     Use it as a context manager, or call ``close()`` / ``await aclose()``.
     """
 
@@ -161,6 +178,7 @@ class Client:
         async_http_client: httpx.AsyncClient | None = None,
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries must be a whole number >= 0, not {max_retries!r}.")
@@ -172,6 +190,7 @@ class Client:
             headers={"User-Agent": USER_AGENT, **(headers or {})},
             timeout=_timeout(timeout),
             policy=RetryPolicy(max_retries=max_retries),
+            max_response_bytes=_max_response_bytes(max_response_bytes),
         )
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
         self.predictions = Predictions(self)
@@ -188,12 +207,18 @@ class Client:
     def max_retries(self) -> int:
         return self._sender.policy.max_retries
 
+    @property
+    def max_response_bytes(self) -> int:
+        """Largest response body (or stream event) held in memory, in bytes."""
+        return self._sender.max_response_bytes
+
     def with_options(
         self,
         *,
         timeout: float | httpx.Timeout = _UNSET,
         max_retries: int = _UNSET,
         headers: Mapping[str, str] = _UNSET,
+        max_response_bytes: int = _UNSET,
     ) -> Client:
         """A copy with other options that shares this client's connections (and its lifetime)."""
         copy = object.__new__(Client)
@@ -208,6 +233,10 @@ class Client:
             )
         if headers is not _UNSET:
             sender = attrs.evolve(sender, headers={**sender.headers, **headers})
+        if max_response_bytes is not _UNSET:
+            sender = attrs.evolve(
+                sender, max_response_bytes=_max_response_bytes(max_response_bytes)
+            )
         copy._sender = sender
         copy._pool = self._pool
         copy.predictions = Predictions(copy)

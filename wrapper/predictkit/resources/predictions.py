@@ -38,6 +38,7 @@ from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, Pr
 from predictkit_api.types import UNSET
 
 from predictkit import _aio
+from predictkit._body import aiter_lines, aread_body, iter_lines, read_body, timed_out
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
@@ -356,29 +357,34 @@ class Predictions:
         return parse_body(response, PredictionList.from_dict)
 
     def _created(self, response: httpx.Response, call: Call) -> PredictionWithIO:
-        """Read a create's 2xx response. If the body is cut, the prediction exists: fetch it by
-        the id in ``Location`` rather than report an unknown outcome."""
-        try:
-            response.read()
-        except httpx.RequestError as exc:
-            pid = _id_of_cut_create(response, exc, call)
-            with _created_but_unread(pid):
-                return self.get(pid)
-        finally:
-            response.close()
+        """Read a create's 2xx response (bounded like any body). If the body is cut, the
+        prediction exists: fetch it by the id in ``Location`` rather than report an unknown
+        outcome."""
+        deadline = call.response_deadline(call.timeout or self._client.timeout)
         with _tagged(created_id(response)):
+            try:
+                read_body(response, deadline=deadline, limit=self._client.max_response_bytes)
+            except httpx.RequestError as exc:
+                pid = _id_of_cut_create(response, exc, call)
+                with _created_but_unread(pid):
+                    return self.get(pid)
             return self._prediction(response)
 
     async def _async_created(self, response: httpx.Response, call: Call) -> PredictionWithIO:
-        try:
-            await response.aread()
-        except httpx.RequestError as exc:
-            pid = _id_of_cut_create(response, exc, call)
-            with _created_but_unread(pid):
-                return await self.async_get(pid)
-        finally:
-            await response.aclose()
+        deadline = call.response_deadline(call.timeout or self._client.timeout)
         with _tagged(created_id(response)):
+            try:
+                try:
+                    async with _aio.deadline(deadline):
+                        await aread_body(
+                            response, deadline=deadline, limit=self._client.max_response_bytes
+                        )
+                except _aio.Expired:
+                    raise timed_out(response.request) from None
+            except httpx.RequestError as exc:
+                pid = _id_of_cut_create(response, exc, call)
+                with _created_but_unread(pid):
+                    return await self.async_get(pid)
             return self._prediction(response)
 
     # get -------------------------------------------------------------------------------------
@@ -522,11 +528,17 @@ class Predictions:
             return result
 
     def _listen(self, prediction_id: str, step: Listen) -> Heard:
+        """One round on the event stream for a wait; its deadline bounds it however the server
+        trickles bytes (a hard stop: the watchdog shuts a stalled read at the deadline)."""
         call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
         response = self._client._send(call, stream=True)
-        hearing = _Hearing(step.after_id, call.deadline)
+        limit = self._client.max_response_bytes
+        hearing = _Hearing(step.after_id, call.deadline, limit)
         try:
-            for line in response.iter_lines():
+            lines = iter_lines(
+                response, limit=limit, deadline=lambda: call.deadline, hard_deadline=call.deadline
+            )
+            for line in lines:
                 if hearing.feed(line):
                     break
         except httpx.ReadTimeout:
@@ -540,12 +552,15 @@ class Predictions:
     async def _async_listen(self, prediction_id: str, step: Listen) -> Heard:
         call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
         response = await self._client._asend(call, stream=True)
-        hearing = _Hearing(step.after_id, call.deadline)
+        limit = self._client.max_response_bytes
+        hearing = _Hearing(step.after_id, call.deadline, limit)
         try:
-            async for line in response.aiter_lines():
-                if hearing.feed(line):
-                    break
-        except httpx.ReadTimeout:
+            lines = aiter_lines(response, limit=limit, deadline=lambda: call.deadline)
+            async with _aio.deadline(call.deadline):
+                async for line in lines:
+                    if hearing.feed(line):
+                        break
+        except (httpx.ReadTimeout, _aio.Expired):
             pass
         except httpx.RequestError as exc:
             raise error_from_exception(exc, response.request, call) from exc
@@ -619,6 +634,7 @@ class Predictions:
             pid,
             after_id=after_id,
             has_ended=lambda: is_terminal(self.get(pid).status),
+            max_event_bytes=self._client.max_response_bytes,
         )
 
     def async_stream(
@@ -635,6 +651,7 @@ class Predictions:
             pid,
             after_id=after_id,
             has_ended=has_ended,
+            max_event_bytes=self._client.max_response_bytes,
         )
 
     # run: create with cancel-on-interrupt -----------------------------------------------------
@@ -822,8 +839,8 @@ class _Hearing:
     """Consume SSE lines for a wait until a terminal event or the deadline (events arriving
     steadily never reset it); report what was heard."""
 
-    def __init__(self, after_id: str | None, deadline: float | None) -> None:
-        self._decoder = SSEDecoder()
+    def __init__(self, after_id: str | None, deadline: float | None, limit: int) -> None:
+        self._decoder = SSEDecoder(limit=limit)
         self._deadline = deadline
         self._last_id = after_id
         self._events = 0

@@ -1,0 +1,399 @@
+"""Reading response bodies within bounds of time and memory, for sync and async alike.
+
+httpx's timeouts apply to each socket read, so a server dripping a byte at a time can stretch
+one response without end, and ``response.read()`` holds whatever the server sends, decompressed
+without limit. Here every body is read chunk by chunk against a deadline (and, for sync reads,
+a watchdog that shuts the socket when the deadline passes, so one stalled read cannot outlast
+it), decoded with a bound on how much one chunk may expand, and capped in decoded size.
+
+Limits, and why their defaults never bite a normal user:
+
+- ``max_response_bytes`` (64 MiB): any body held in memory (JSON) and any one event of a
+  stream. API bodies are kilobytes (outputs are URLs to files), so this is thousands of times
+  a real one, while still keeping a hostile answer to a few hundred MiB once parsed.
+- MAX_ERROR_BODY (1 MiB): what an error keeps on ``.body``; the rest is not read.
+- Decompression: gzip and deflate are decoded here, at most DECODE_STEP bytes per step, so a
+  compressed "bomb" costs no more than its capped output. Other encodings are refused (the
+  client only advertises these two).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import re
+import socket
+import threading
+import time
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import httpx
+
+from predictkit._errors import ResponseTooLargeError
+
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+MAX_ERROR_BODY = 1024 * 1024
+DECODE_STEP = 256 * 1024
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+
+class Decoder:
+    """Content-Encoding decoding (identity, gzip, deflate) that never expands one input chunk
+    into more than DECODE_STEP bytes at a time."""
+
+    def __init__(self, headers: httpx.Headers) -> None:
+        codings = [
+            c.strip().lower()
+            for c in headers.get("content-encoding", "").split(",")
+            if c.strip() and c.strip().lower() != "identity"
+        ]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "deflate")):
+            raise httpx.DecodingError(
+                f"unsupported Content-Encoding {headers.get('content-encoding')!r} "
+                f"(this client asks for {ACCEPT_ENCODING!r})"
+            )
+        self._coding = codings[0] if codings else None
+        self._zlib: Any = None
+        self._first = True
+        if self._coding == "gzip":
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._coding is None:
+            if data:
+                yield data
+            return
+        if self._coding == "deflate" and self._first and data:
+            # "deflate" is zlib-wrapped by the standard, raw by some servers (as httpx does).
+            self._first = False
+            wrapped = (data[0] & 0x0F) == 8 and (data[0] * 256 + data[1]) % 31 == 0
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        if self._zlib is None:
+            return
+        try:
+            while data:
+                out = self._zlib.decompress(data, DECODE_STEP)
+                data = self._zlib.unconsumed_tail
+                if out:
+                    yield out
+        except zlib.error as exc:
+            raise httpx.DecodingError(f"invalid {self._coding} data ({exc})") from exc
+
+    def flush(self) -> bytes:
+        return b"" if self._zlib is None else bytes(self._zlib.flush(DECODE_STEP))
+
+
+def _too_large(response: httpx.Response, limit: int, what: str) -> ResponseTooLargeError:
+    request = response.request
+    return ResponseTooLargeError(
+        f"{request.method} {request.url.path}: {what} is larger than {limit:,} bytes, the most "
+        "this client holds in memory. If that is expected, raise "
+        "Client(max_response_bytes=...).",
+        limit=limit,
+        method=request.method,
+        url=str(request.url.copy_with(query=None)),
+        status_code=response.status_code,
+        request_id=response.headers.get("x-request-id"),
+    )
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+
+def timed_out(request: httpx.Request) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout("the response did not complete within its deadline", request=request)
+
+
+def cut_read_timeout(request: httpx.Request, deadline: float | None) -> None:
+    """Cut the per-read timeout httpcore takes from the request for the next phase (headers,
+    then body) to what the deadline leaves."""
+    timeouts = request.extensions.get("timeout")
+    if deadline is None or not isinstance(timeouts, dict):
+        return
+    left = max(0.001, deadline - time.monotonic())
+    read = timeouts.get("read")
+    timeouts["read"] = left if read is None else min(read, left)
+
+
+class _Watchdog:
+    """One daemon thread that shuts down the sockets of sync reads whose deadline passed: a
+    blocked recv() then returns, so a stalled read ends at the deadline, not after its own
+    timeout. Started on first use."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, socket.socket]] = []
+        self._live: set[int] = set()
+        self._fired: set[int] = set()
+        self._ids = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, deadline: float, sock: socket.socket) -> int:
+        with self._cond:
+            key = next(self._ids)
+            heapq.heappush(self._heap, (deadline, key, sock))
+            self._live.add(key)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="predictkit-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+            return key
+
+    def disarm(self, key: int) -> bool:
+        """Forget ``key``; True when its deadline had fired."""
+        with self._cond:
+            self._live.discard(key)
+            if key in self._fired:
+                self._fired.discard(key)
+                return True
+            return False
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                while self._heap and self._heap[0][1] not in self._live:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                deadline, key, sock = self._heap[0]
+                left = deadline - time.monotonic()
+                if left > 0:
+                    self._cond.wait(left)
+                    continue
+                heapq.heappop(self._heap)
+                self._live.discard(key)
+                self._fired.add(key)
+                with contextlib.suppress(OSError):  # already closed
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+_WATCHDOG = _Watchdog()
+
+
+def _socket_of(response: httpx.Response) -> socket.socket | None:
+    stream = response.extensions.get("network_stream")
+    get = getattr(stream, "get_extra_info", None)
+    sock = get("socket") if get is not None else None
+    return sock if isinstance(sock, socket.socket) else None
+
+
+class _Watched:
+    """The watchdog armed over one sync body read; ``fired`` says whether it ended the read."""
+
+    def __init__(self, response: httpx.Response, deadline: float | None) -> None:
+        sock = _socket_of(response) if deadline is not None else None
+        self._key = None if sock is None or deadline is None else _WATCHDOG.arm(deadline, sock)
+        self.fired = False
+
+    def __enter__(self) -> _Watched:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._key is not None:
+            self.fired = _WATCHDOG.disarm(self._key)
+
+
+def _check(deadline: float | None, request: httpx.Request) -> None:
+    if deadline is not None and time.monotonic() >= deadline:
+        raise timed_out(request)
+
+
+# --- whole bodies ----------------------------------------------------------------------------
+
+
+class _Collector:
+    """Decoded bytes of one body, up to ``limit``: over it, raise (or, ``truncate``, stop)."""
+
+    def __init__(self, response: httpx.Response, limit: int, truncate: bool) -> None:
+        self.response = response
+        self.decoder = Decoder(response.headers)
+        self.limit = limit
+        self.truncate = truncate
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def add(self, raw: bytes, final: bool = False) -> bool:
+        """True when the body is complete (or cut at the limit)."""
+        pieces = itertools.chain(self.decoder.feed(raw), [self.decoder.flush()] if final else [])
+        for piece in pieces:
+            if self.size + len(piece) > self.limit:
+                if not self.truncate:
+                    raise _too_large(self.response, self.limit, "the response body")
+                self.parts.append(piece[: self.limit - self.size])
+                self.size = self.limit
+                return True
+            self.parts.append(piece)
+            self.size += len(piece)
+        return final
+
+    def done(self) -> bytes:
+        body = b"".join(self.parts)
+        # Later code reads response.content: the bounded, decoded body takes its place.
+        self.response._content = body
+        return body
+
+
+def _already_read(response: httpx.Response) -> bytes | None:
+    """The body of a response built whole (a mocked transport's), which cannot be streamed."""
+    if not response.is_stream_consumed:
+        return None
+    try:
+        return response.content
+    except httpx.ResponseNotRead:
+        return None
+
+
+def _whole(response: httpx.Response, body: bytes, limit: int, truncate: bool) -> bytes:
+    if len(body) > limit:
+        if not truncate:
+            raise _too_large(response, limit, "the response body")
+        body = body[:limit]
+        response._content = body
+    return body
+
+
+def read_body(
+    response: httpx.Response, *, deadline: float | None, limit: int, truncate: bool = False
+) -> bytes:
+    """Read and close a streamed response within ``deadline`` (time.monotonic()) and ``limit``
+    decoded bytes; a body over the limit raises ResponseTooLargeError, or with ``truncate``
+    is cut to it. A missed deadline raises httpx.ReadTimeout."""
+    try:
+        whole = _already_read(response)
+        if whole is not None:
+            return _whole(response, whole, limit, truncate)
+        collector = _Collector(response, limit, truncate)
+        cut_read_timeout(response.request, deadline)
+        with _Watched(response, deadline) as watched:
+            try:
+                for raw in response.iter_raw():
+                    if collector.add(raw):
+                        break
+                    _check(deadline, response.request)
+                else:
+                    collector.add(b"", final=True)
+            except httpx.TransportError:
+                if watched.fired:
+                    raise timed_out(response.request) from None
+                raise
+        if watched.fired:
+            raise timed_out(response.request)
+        return collector.done()
+    finally:
+        response.close()
+
+
+async def aread_body(
+    response: httpx.Response, *, deadline: float | None, limit: int, truncate: bool = False
+) -> bytes:
+    """Async twin of `read_body` (the caller bounds the whole of it with asyncio.timeout)."""
+    try:
+        whole = _already_read(response)
+        if whole is not None:
+            return _whole(response, whole, limit, truncate)
+        collector = _Collector(response, limit, truncate)
+        async for raw in response.aiter_raw():
+            if collector.add(raw):
+                break
+            _check(deadline, response.request)
+        else:
+            collector.add(b"", final=True)
+        return collector.done()
+    finally:
+        await response.aclose()
+
+
+# --- lines of an event stream ---------------------------------------------------------------
+
+_EOL = re.compile(rb"\r\n|\r|\n")
+
+
+class LineSplitter:
+    """Splits decoded bytes into text lines (SSE: CRLF, LF or CR end a line); a line longer
+    than ``limit`` raises ResponseTooLargeError."""
+
+    def __init__(self, response: httpx.Response, limit: int) -> None:
+        self._response = response
+        self._limit = limit
+        self._buffer = bytearray()
+        self._after_cr = False
+
+    def feed(self, data: bytes) -> list[str]:
+        if self._after_cr and data[:1] == b"\n":
+            data = data[1:]
+        self._after_cr = False
+        lines = []
+        start = 0
+        for end in _EOL.finditer(data):
+            self._grow(data[start : end.start()])
+            lines.append(self._buffer.decode("utf-8", "replace"))
+            self._buffer.clear()
+            start = end.end()
+            self._after_cr = end.group() == b"\r" and start == len(data)
+        self._grow(data[start:])
+        return lines
+
+    def _grow(self, part: bytes) -> None:
+        if len(self._buffer) + len(part) > self._limit:
+            raise _too_large(self._response, self._limit, "one line of the event stream")
+        self._buffer += part
+
+
+def iter_lines(
+    response: httpx.Response,
+    *,
+    limit: int,
+    deadline: Callable[[], float | None],
+    hard_deadline: float | None = None,
+) -> Iterator[str]:
+    """The response's lines, each at most ``limit`` bytes; raises httpx.ReadTimeout once
+    ``deadline()`` (asked after every chunk, so the caller may move it) has passed. A fixed
+    ``hard_deadline`` also arms the watchdog, so a stalled read cannot outlast it."""
+    lines = LineSplitter(response, limit)
+    whole = _already_read(response)
+    if whole is not None:
+        yield from lines.feed(whole)
+        return
+    decoder = Decoder(response.headers)
+    with _Watched(response, hard_deadline) as watched:
+        try:
+            for raw in response.iter_raw():
+                for piece in decoder.feed(raw):
+                    yield from lines.feed(piece)
+                _check(deadline(), response.request)
+        except httpx.TransportError:
+            if watched.fired:
+                raise timed_out(response.request) from None
+            raise
+    if watched.fired:
+        raise timed_out(response.request)
+    yield from lines.feed(decoder.flush())
+
+
+async def aiter_lines(
+    response: httpx.Response, *, limit: int, deadline: Callable[[], float | None]
+) -> AsyncIterator[str]:
+    """Async twin of `iter_lines` (a hard deadline is the caller's asyncio.timeout)."""
+    lines = LineSplitter(response, limit)
+    whole = _already_read(response)
+    if whole is not None:
+        for line in lines.feed(whole):
+            yield line
+        return
+    decoder = Decoder(response.headers)
+    async for raw in response.aiter_raw():
+        for piece in decoder.feed(raw):
+            for line in lines.feed(piece):
+                yield line
+        _check(deadline(), response.request)
+    for line in lines.feed(decoder.flush()):
+        yield line
