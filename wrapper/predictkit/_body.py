@@ -60,7 +60,7 @@ class Decoder:
             )
         self._coding = codings[0] if codings else None
         self._zlib: Any = None
-        self._first = True
+        self._head = b""  # deflate: the first bytes, until they tell which flavour it is
         if self._coding == "gzip":
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
 
@@ -69,13 +69,14 @@ class Decoder:
             if data:
                 yield data
             return
-        if self._coding == "deflate" and self._first and data:
-            # "deflate" is zlib-wrapped by the standard, raw by some servers (as httpx does).
-            self._first = False
+        if self._zlib is None:
+            # "deflate" is zlib-wrapped by the standard, raw by some servers (as httpx knows).
+            data = self._head + data
+            if len(data) < 2:
+                self._head = data
+                return
             wrapped = (data[0] & 0x0F) == 8 and (data[0] * 256 + data[1]) % 31 == 0
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-        if self._zlib is None:
-            return
         try:
             while data:
                 out = self._zlib.decompress(data, DECODE_STEP)
@@ -86,7 +87,11 @@ class Decoder:
             raise httpx.DecodingError(f"invalid {self._coding} data ({exc})") from exc
 
     def flush(self) -> bytes:
-        return b"" if self._zlib is None else bytes(self._zlib.flush(DECODE_STEP))
+        if self._zlib is None:
+            if self._head:
+                raise httpx.DecodingError(f"truncated {self._coding} data")
+            return b""
+        return bytes(self._zlib.flush())
 
 
 def _too_large(response: httpx.Response, limit: int, what: str) -> ResponseTooLargeError:
@@ -147,6 +152,10 @@ class _Watchdog:
             self._cond.notify()
             return key
 
+    def fired(self, key: int) -> bool:
+        with self._cond:
+            return key in self._fired
+
     def disarm(self, key: int) -> bool:
         """Forget ``key``; True when its deadline had fired."""
         with self._cond:
@@ -192,14 +201,21 @@ class _Watched:
     def __init__(self, response: httpx.Response, deadline: float | None) -> None:
         sock = _socket_of(response) if deadline is not None else None
         self._key = None if sock is None or deadline is None else _WATCHDOG.arm(deadline, sock)
-        self.fired = False
+        self._fired = False
+
+    @property
+    def fired(self) -> bool:
+        if self._key is not None and not self._fired:
+            self._fired = _WATCHDOG.fired(self._key)
+        return self._fired
 
     def __enter__(self) -> _Watched:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._key is not None:
-            self.fired = _WATCHDOG.disarm(self._key)
+            self._fired = _WATCHDOG.disarm(self._key) or self._fired
+            self._key = None
 
 
 def _check(deadline: float | None, request: httpx.Request) -> None:
@@ -397,3 +413,44 @@ async def aiter_lines(
         _check(deadline(), response.request)
     for line in lines.feed(decoder.flush()):
         yield line
+
+
+# --- streamed bodies (downloads) -------------------------------------------------------------
+
+
+def iter_decoded(response: httpx.Response, *, deadline: float | None) -> Iterator[bytes]:
+    """The decoded body in pieces of bounded size, unbounded in total (for writing to disk);
+    raises httpx.ReadTimeout once ``deadline`` passes (the watchdog ends a stalled read)."""
+    whole = _already_read(response)
+    if whole is not None:
+        yield whole
+        return
+    decoder = Decoder(response.headers)
+    with _Watched(response, deadline) as watched:
+        try:
+            for raw in response.iter_raw():
+                yield from decoder.feed(raw)
+                _check(deadline, response.request)
+        except httpx.TransportError:
+            if watched.fired:
+                raise timed_out(response.request) from None
+            raise
+    if watched.fired:
+        raise timed_out(response.request)
+    yield decoder.flush()
+
+
+async def aiter_decoded(
+    response: httpx.Response, *, deadline: float | None
+) -> AsyncIterator[bytes]:
+    """Async twin of `iter_decoded` (a hard deadline is the caller's asyncio.timeout)."""
+    whole = _already_read(response)
+    if whole is not None:
+        yield whole
+        return
+    decoder = Decoder(response.headers)
+    async for raw in response.aiter_raw():
+        for piece in decoder.feed(raw):
+            yield piece
+        _check(deadline, response.request)
+    yield decoder.flush()

@@ -18,12 +18,14 @@ import logging
 import math
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+import attrs
 import httpx
 from predictkit_api.api.predictions import (
     cancel_prediction,
@@ -38,10 +40,23 @@ from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, Pr
 from predictkit_api.types import UNSET
 
 from predictkit import _aio
-from predictkit._body import aiter_lines, aread_body, iter_lines, read_body, timed_out
+from predictkit._body import (
+    ACCEPT_ENCODING,
+    MAX_ERROR_BODY,
+    aiter_decoded,
+    aiter_lines,
+    aread_body,
+    cut_read_timeout,
+    iter_decoded,
+    iter_lines,
+    read_body,
+    timed_out,
+)
+from predictkit._checks import positive_seconds
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
+    APITimeoutError,
     ConflictError,
     CreateOutcomeUnknownError,
     NotFoundError,
@@ -293,16 +308,25 @@ MAX_DOWNLOAD_REDIRECTS = 10
 
 
 def _no_query(url: httpx.URL) -> httpx.URL:
-    """The URL without its query: a signed URL's query is a credential."""
-    return url.copy_with(query=None)
+    """The URL as errors show it: no query (a signed URL's query is a credential) and no
+    ``user:password@``."""
+    return url.copy_with(query=None, userinfo=b"")
+
+
+_USERINFO = re.compile(r"//[^/?#]*@")
 
 
 def _next_hop(client: Client, response: httpx.Response) -> httpx.Request | None:
     """The redirect to follow, checked like the first URL (httpx drops Authorization when the
-    origin changes); None when the response is not a redirect."""
+    origin changes), and never from https down to plain http; None when not a redirect."""
     hop = response.next_request if response.is_redirect else None
     if hop is not None:
         _download_target(client, str(hop.url))
+        if response.request.url.scheme == "https" and hop.url.scheme != "https":
+            raise UnsafeDownloadError(
+                f"Refusing a redirect from https to plain http ({_no_query(hop.url)}): the "
+                "file would travel unencrypted; use https."
+            )
     return hop
 
 
@@ -322,10 +346,20 @@ def _download_failed(response: httpx.Response) -> APIStatusError:
     return error
 
 
-def _download_target(client: Client, url: str) -> tuple[httpx.URL, dict[str, str]]:
+def _download_target(client: Client, url: object) -> tuple[httpx.URL, dict[str, str]]:
     """Check an output URL; the token goes only to the API's own origin."""
-    if not isinstance(url, str) or not _is_http_url(url):
-        shown = url.partition("?")[0] if isinstance(url, str) else url
+    if not isinstance(url, str):
+        kind = type(url).__name__
+        advice = (
+            " This output is structured: pass the URL inside it, e.g. output['image']."
+            if isinstance(url, Mapping | list | tuple)
+            else ""
+        )
+        raise TypeError(
+            f"download_output needs the URL of an output file (a str), not a {kind}.{advice}"
+        )
+    if not _is_http_url(url):
+        shown = _USERINFO.sub("//", url.partition("?")[0])
         raise UnsafeDownloadError(
             f"Refusing to download {shown!r}: only http(s) URLs are supported."
         )
@@ -337,6 +371,35 @@ def _download_target(client: Client, url: str) -> tuple[httpx.URL, dict[str, str
         {"Authorization": f"Bearer {client._sender.token}"} if api and client._sender.token else {}
     )
     return parsed, headers
+
+
+@attrs.frozen
+class _Download:
+    """A checked download: where from, with which headers, within which time."""
+
+    url: httpx.URL
+    headers: dict[str, str]
+    timeout: httpx.Timeout
+    deadline: float | None
+
+
+def _plan_download(
+    client: Client, url: object, timeout: object, stall_timeout: object
+) -> _Download:
+    for name, value in (("timeout", timeout), ("stall_timeout", stall_timeout)):
+        if value is not None and not positive_seconds(value):
+            raise ValueError(
+                f"{name} must be a positive, finite number of seconds or None, not {value!r}."
+            )
+    target, headers = _download_target(client, url)
+    base = client.timeout
+    stall = base.read if stall_timeout is None else float(stall_timeout)  # type: ignore[arg-type]
+    return _Download(
+        url=target,
+        headers={"Accept-Encoding": ACCEPT_ENCODING, **headers},
+        timeout=httpx.Timeout(connect=base.connect, read=stall, write=base.write, pool=base.pool),
+        deadline=None if timeout is None else time.monotonic() + float(timeout),  # type: ignore[arg-type]
+    )
 
 
 # --- the resource ----------------------------------------------------------------------------
@@ -703,15 +766,26 @@ class Predictions:
 
     # download --------------------------------------------------------------------------------
 
-    def download_output(self, url: str, destination: str | os.PathLike[str] | IO[bytes]) -> int:
-        """Save an output file to a path (atomically) or a binary stream, in constant memory;
-        returns the byte count. Redirects are followed, each hop checked (https, or http on
-        loopback); the API token is sent only to the API's own origin."""
-        target, headers = _download_target(self._client, url)
+    def download_output(
+        self,
+        url: str,
+        destination: str | os.PathLike[str] | IO[bytes],
+        *,
+        timeout: float | None = None,
+        stall_timeout: float | None = None,
+    ) -> int:
+        """Save an output file to a path (atomically; an existing file keeps its mode) or a
+        binary stream, in constant memory; returns the byte count. ``timeout`` bounds the whole
+        download (default none: files may be large); ``stall_timeout`` ends it when no byte
+        arrives for that long (default: the client's read timeout). Redirects are followed,
+        each hop checked (https, or http on loopback, never https to http); the API token is
+        sent only to the API's own origin."""
+        plan = _plan_download(self._client, url, timeout, stall_timeout)
         http = self._client._pool.sync()
-        request = http.build_request("GET", target, headers=headers, timeout=self._client.timeout)
+        request = http.build_request("GET", plan.url, headers=plan.headers, timeout=plan.timeout)
         try:
             for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
+                cut_read_timeout(request, plan.deadline)
                 response = http.send(request, stream=True, follow_redirects=False)
                 try:
                     hop = _next_hop(self._client, response)
@@ -723,24 +797,43 @@ class Predictions:
                 response.close()
                 request = hop
             else:
-                raise _too_many_redirects(target)
+                raise _too_many_redirects(plan.url)
             try:
                 if not response.is_success:
-                    response.read()
+                    read_body(response, deadline=plan.deadline, limit=MAX_ERROR_BODY, truncate=True)
                     raise _download_failed(response)
                 with _sink(destination) as sink:
-                    return sum(sink.write(chunk) for chunk in response.iter_bytes(_CHUNK))
+                    chunks = iter_decoded(response, deadline=plan.deadline)
+                    return sum(sink.write(chunk) for chunk in chunks)
             finally:
                 response.close()
         except httpx.RequestError as exc:
-            raise _download_error(exc, request.url) from exc
+            raise _download_error(exc, request.url, destination) from exc
 
     async def async_download_output(
-        self, url: str, destination: str | os.PathLike[str] | IO[bytes]
+        self,
+        url: str,
+        destination: str | os.PathLike[str] | IO[bytes],
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109 - the download's own deadline, as sync
+        stall_timeout: float | None = None,
     ) -> int:
-        target, headers = _download_target(self._client, url)
+        plan = _plan_download(self._client, url, timeout, stall_timeout)
         http = await self._client._pool.for_running_loop()
-        request = http.build_request("GET", target, headers=headers, timeout=self._client.timeout)
+        request = http.build_request("GET", plan.url, headers=plan.headers, timeout=plan.timeout)
+        try:
+            async with _aio.deadline(plan.deadline):
+                return await self._async_download(http, request, plan, destination)
+        except _aio.Expired:
+            raise _download_error(timed_out(request), request.url, destination) from None
+
+    async def _async_download(
+        self,
+        http: httpx.AsyncClient,
+        request: httpx.Request,
+        plan: _Download,
+        destination: str | os.PathLike[str] | IO[bytes],
+    ) -> int:
         try:
             for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
                 response = await http.send(request, stream=True, follow_redirects=False)
@@ -754,17 +847,20 @@ class Predictions:
                 await response.aclose()
                 request = hop
             else:
-                raise _too_many_redirects(target)
+                raise _too_many_redirects(plan.url)
             try:
                 if not response.is_success:
-                    await response.aread()
+                    await aread_body(
+                        response, deadline=plan.deadline, limit=MAX_ERROR_BODY, truncate=True
+                    )
                     raise _download_failed(response)
                 with _sink(destination) as sink:
-                    return sum([sink.write(chunk) async for chunk in response.aiter_bytes(_CHUNK)])
+                    chunks = aiter_decoded(response, deadline=plan.deadline)
+                    return sum([sink.write(chunk) async for chunk in chunks])
             finally:
                 await response.aclose()
         except httpx.RequestError as exc:
-            raise _download_error(exc, request.url) from exc
+            raise _download_error(exc, request.url, destination) from exc
 
 
 class Poller:
@@ -943,23 +1039,52 @@ def _page_fields(
 @contextlib.contextmanager
 def _sink(destination: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
     """A binary stream to write to; for a path, a temporary file renamed into place on success
-    (no half-written file is ever left at the destination)."""
+    (no half-written file is ever left at the destination), with the mode of the file it
+    replaces. File errors name the destination, not the temporary file."""
     if not isinstance(destination, str | os.PathLike):
         yield destination
         return
     path = Path(destination)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-        Path(tmp).replace(path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise _naming(exc, path) from exc
+    try:
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                yield handle
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+            Path(tmp).replace(path)
+        except OSError as exc:
+            raise _naming(exc, path) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _download_error(exc: httpx.RequestError, url: httpx.URL) -> APIConnectionError:
+def _naming(exc: OSError, path: Path) -> OSError:
+    """The same error about ``path`` (the user's target), not the temporary file."""
+    if exc.errno is None:
+        return exc
+    return type(exc)(exc.errno, f"{exc.strerror} (saving the download to {path})", str(path))
+
+
+def _download_error(
+    exc: httpx.RequestError, url: httpx.URL, destination: object
+) -> APIConnectionError:
     where = _no_query(url)
+    into = f" to {destination}" if isinstance(destination, str | os.PathLike) else ""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(
+            f"Downloading {where}{into} timed out ({type(exc).__name__}): pass a larger "
+            "timeout= (the whole download) or stall_timeout= (the longest pause) to "
+            "download_output.",
+            method="GET",
+            url=str(where),
+        )
     return APIConnectionError(
-        f"Downloading {where} failed ({type(exc).__name__}: {exc}).", method="GET", url=str(where)
+        f"Downloading {where}{into} failed ({type(exc).__name__}: {exc}).",
+        method="GET",
+        url=str(where),
     )
