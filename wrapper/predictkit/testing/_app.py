@@ -664,4 +664,4 @@ def build_app(ctx: Context) -> ASGIApp:
             HTTPException: _http_exception,
         },
     )
-    return Gate(app, ctx, FAULT_TARGETS)
+    return Gate(app, ctx, OPERATION_IDS, FAULT_TARGETS)

@@ -73,19 +73,27 @@ async def _error(
 
 
 class Gate:
-    def __init__(self, app: Starlette, ctx: Context, operation_ids: frozenset[str]) -> None:
+    def __init__(
+        self,
+        app: Starlette,
+        ctx: Context,
+        operation_ids: frozenset[str],
+        fault_targets: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.ctx = ctx
         self.operation_ids = operation_ids
+        self.fault_targets = fault_targets | operation_ids
 
     def _match(self, scope: Scope) -> tuple[str | None, list[str]]:
-        """The operation id of the route this request hits, and the methods its path allows."""
+        """The name of the route this request hits (an operation id, or a route faults may
+        target, like file downloads), and the methods its path allows."""
         allowed: list[str] = []
         for route in self.app.routes:
             match, _ = route.matches(scope)
             if match is Match.FULL:
                 name = getattr(route, "name", None)
-                return (name if name in self.operation_ids else None), []
+                return (name if name in self.fault_targets else None), []
             if match is Match.PARTIAL:
                 allowed += sorted(getattr(route, "methods", None) or ())
         return None, allowed
@@ -95,7 +103,8 @@ class Gate:
             await self.app(scope, receive, send)
             return
         ctx = self.ctx
-        op, allowed = self._match(scope)
+        target, allowed = self._match(scope)
+        op = target if target in self.operation_ids else None
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
         entry = ctx.log.open(scope["method"], scope["path"], op, query, headers)
@@ -131,7 +140,7 @@ class Gate:
             )
 
         scope = {**scope, ABORT_KEY: abort}
-        fault = ctx.faults.take(op) if op else None
+        fault = ctx.faults.take(target) if target else None
         if fault is None:
             await handle(scope, send_with_headers)
         else:
