@@ -54,9 +54,13 @@ def call(mode: str, client: Client, name: str, *args: Any, **kwargs: Any) -> Any
     return asyncio.run(run())
 
 
-def running(server: ReferenceServer, **params: Any) -> str:
+def running(server: ReferenceServer, *, stream: bool | None = None) -> str:
+    """A prediction that runs for a minute (asking for an event stream, or not, or the
+    default)."""
     with Client(access_token=server.token, api_base_url=server.url) as client:
-        return client.predictions.create({"input": {"sleep": 60}, **params}, "demo/echo").id
+        if stream is None:
+            return client.predictions.create({"input": {"sleep": 60}}, "demo/echo").id
+        return client.predictions.create({"input": {"sleep": 60}, "stream": stream}, "demo/echo").id
 
 
 def peak_bytes(action: Callable[[], object]) -> int:

@@ -31,6 +31,7 @@ from predictkit._body import (
     _Watchdog,
 )
 from predictkit._http import MAX_RETRY_AFTER
+from predictkit.streaming import SSEDecoder
 
 API = "https://api.test/v1"
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
@@ -154,6 +155,19 @@ def test_a_line_over_the_limit_is_refused_before_it_grows() -> None:
     with pytest.raises(ResponseTooLargeError) as caught:
         splitter.feed(b"x")
     assert caught.value.limit == 10
+
+
+def test_an_event_over_the_limit_is_refused_though_each_line_fits() -> None:
+    decoder = SSEDecoder(limit=100)
+    for _ in range(9):
+        assert decoder.feed("data: " + "x" * 10) is None
+    with pytest.raises(ResponseTooLargeError) as caught:
+        decoder.feed("data: " + "x" * 10)
+    assert caught.value.limit == 100
+    small = SSEDecoder(limit=100)
+    small.feed('data: "' + "x" * 80 + '"')
+    event = small.feed("")
+    assert event is not None and event.data == "x" * 80
 
 
 # --- the watchdog and the options ------------------------------------------------------------

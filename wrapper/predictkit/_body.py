@@ -15,6 +15,11 @@ Limits, and why their defaults never bite a normal user:
 - Decompression: gzip and deflate are decoded here, at most DECODE_STEP bytes per step, so a
   compressed "bomb" costs no more than its capped output. Other encodings are refused (the
   client only advertises these two).
+
+One gap remains, sync only: before the response headers arrive httpx exposes no socket to the
+watchdog, so there each socket read is cut to what the deadline leaves, but a server trickling
+its *headers* byte by byte can still hold a sync call past it (up to httpcore's 100 KiB header
+limit). Async calls are bounded throughout by asyncio.timeout.
 """
 
 from __future__ import annotations
@@ -22,12 +27,13 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import os
 import re
 import socket
 import threading
 import time
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import Any
 
 import httpx
@@ -181,8 +187,18 @@ class _Watchdog:
                 heapq.heappop(self._heap)
                 self._live.discard(key)
                 self._fired.add(key)
-                with contextlib.suppress(OSError):  # already closed
-                    sock.shutdown(socket.SHUT_RDWR)
+                _shut_down(sock)
+
+
+def _shut_down(sock: socket.socket) -> None:
+    """End the connection under ``sock`` so a blocked read returns. Through a duplicate of its
+    descriptor: a TLS socket object is not safe to touch from another thread, the connection
+    itself is."""
+    with contextlib.suppress(OSError):  # already closed
+        fd = sock.fileno()
+        if fd >= 0:
+            with socket.socket(fileno=os.dup(fd)) as dup:
+                dup.shutdown(socket.SHUT_RDWR)
 
 
 _WATCHDOG = _Watchdog()
@@ -370,7 +386,7 @@ def iter_lines(
     limit: int,
     deadline: Callable[[], float | None],
     hard_deadline: float | None = None,
-) -> Iterator[str]:
+) -> Generator[str, None, None]:
     """The response's lines, each at most ``limit`` bytes; raises httpx.ReadTimeout once
     ``deadline()`` (asked after every chunk, so the caller may move it) has passed. A fixed
     ``hard_deadline`` also arms the watchdog, so a stalled read cannot outlast it."""
@@ -418,7 +434,9 @@ async def aiter_lines(
 # --- streamed bodies (downloads) -------------------------------------------------------------
 
 
-def iter_decoded(response: httpx.Response, *, deadline: float | None) -> Iterator[bytes]:
+def iter_decoded(
+    response: httpx.Response, *, deadline: float | None
+) -> Generator[bytes, None, None]:
     """The decoded body in pieces of bounded size, unbounded in total (for writing to disk);
     raises httpx.ReadTimeout once ``deadline`` passes (the watchdog ends a stalled read)."""
     whole = _already_read(response)

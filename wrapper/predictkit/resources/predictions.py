@@ -597,13 +597,14 @@ class Predictions:
         response = self._client._send(call, stream=True)
         limit = self._client.max_response_bytes
         hearing = _Hearing(step.after_id, call.deadline, limit)
+        lines = iter_lines(
+            response, limit=limit, deadline=lambda: call.deadline, hard_deadline=call.deadline
+        )
         try:
-            lines = iter_lines(
-                response, limit=limit, deadline=lambda: call.deadline, hard_deadline=call.deadline
-            )
-            for line in lines:
-                if hearing.feed(line):
-                    break
+            with contextlib.closing(lines):  # disarms the watchdog before the socket is reused
+                for line in lines:
+                    if hearing.feed(line):
+                        break
         except httpx.ReadTimeout:
             pass  # quiet for the whole idle gap or the wait's budget: the policy looks again
         except httpx.RequestError as exc:
@@ -802,8 +803,8 @@ class Predictions:
                 if not response.is_success:
                     read_body(response, deadline=plan.deadline, limit=MAX_ERROR_BODY, truncate=True)
                     raise _download_failed(response)
-                with _sink(destination) as sink:
-                    chunks = iter_decoded(response, deadline=plan.deadline)
+                chunks = iter_decoded(response, deadline=plan.deadline)
+                with _sink(destination) as sink, contextlib.closing(chunks):
                     return sum(sink.write(chunk) for chunk in chunks)
             finally:
                 response.close()
