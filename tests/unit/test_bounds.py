@@ -28,9 +28,9 @@ from predictkit._body import (
     DEFAULT_MAX_RESPONSE_BYTES,
     Decoder,
     LineSplitter,
-    _Watchdog,
 )
 from predictkit._http import MAX_RETRY_AFTER
+from predictkit._watchdog import Watchdog
 from predictkit.streaming import SSEDecoder
 
 API = "https://api.test/v1"
@@ -177,7 +177,7 @@ def test_the_watchdog_ends_a_read_that_would_block_past_its_deadline() -> None:
     ours, theirs = socket.socketpair()
     with ours, theirs:
         ours.settimeout(60)  # a safety net only: the watchdog must end the read long before
-        watchdog = _Watchdog()
+        watchdog = Watchdog()
         key = watchdog.arm(time.monotonic() + 0.05, ours)
         assert ours.recv(1) == b""  # the peer never writes: only a shutdown ends this read
         assert watchdog.disarm(key) is True
@@ -186,7 +186,7 @@ def test_the_watchdog_ends_a_read_that_would_block_past_its_deadline() -> None:
 def test_a_disarmed_watchdog_leaves_the_socket_alone() -> None:
     ours, theirs = socket.socketpair()
     with ours, theirs:
-        watchdog = _Watchdog()
+        watchdog = Watchdog()
         assert watchdog.disarm(watchdog.arm(time.monotonic() + 3600, ours)) is False
         theirs.sendall(b"x")
         assert ours.recv(1) == b"x"
