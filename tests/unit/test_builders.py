@@ -11,8 +11,8 @@ import httpx
 import pytest
 from predictkit import Client, ModelRef, Status, UnsafeDownloadError
 from predictkit._http import Retry
+from predictkit.resources._downloads import _download_target
 from predictkit.resources.predictions import (
-    _download_target,
     _list_args,
     _statuses,
     cancel_call,

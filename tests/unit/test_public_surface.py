@@ -81,6 +81,7 @@ EXPECTED_ALL = {
     "PredictionFailedError",
     "RateLimitError",
     "ResponseParseError",
+    "ResponseTooLargeError",
     "ServerError",
     "StreamError",
     "UnsafeDownloadError",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import time
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -491,7 +492,12 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     monkeypatch.setattr(
         _http,
         "time",
-        SimpleNamespace(sleep=recorded.append, perf_counter=lambda: 0.0, time=lambda: NOW),
+        SimpleNamespace(
+            sleep=recorded.append,
+            perf_counter=lambda: 0.0,
+            time=lambda: NOW,
+            monotonic=time.monotonic,
+        ),
     )
     monkeypatch.setattr("predictkit._aio.sleep", fake_async_sleep)
     return recorded

@@ -3,7 +3,9 @@ pay for importing asyncio (measurably slower than httpx itself on small machines
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterable
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
@@ -11,6 +13,10 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+class Expired(Exception):
+    """A `deadline` block was cancelled because its deadline passed."""
 
 
 async def sleep(seconds: float) -> None:
@@ -44,4 +50,22 @@ async def all_or_nothing(coroutines: Iterable[Coroutine[Any, Any, None]]) -> Non
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
+async def deadline(when: float | None) -> AsyncIterator[None]:
+    """Cancel the block at ``when`` (a time.monotonic() instant; None: never) and raise
+    Expired: the one way to bound a whole response, however slowly its bytes arrive."""
+    if when is None:
+        yield
+        return
+    import asyncio  # noqa: PLC0415 - lazy on purpose, see the module docstring
+
+    timer = asyncio.timeout(max(0.0, when - time.monotonic()))
+    try:
+        async with timer:
+            yield
+    except TimeoutError:
+        if timer.expired():
+            raise Expired from None
         raise

@@ -16,6 +16,7 @@ from predictkit_api.api import Resources
 
 from predictkit import _aio
 from predictkit._api import API
+from predictkit._body import DEFAULT_MAX_RESPONSE_BYTES
 from predictkit._checks import positive_seconds
 from predictkit._errors import (
     ClientClosedError,
@@ -34,11 +35,18 @@ if TYPE_CHECKING:
 
     from predictkit.resources.uploads import Uploads
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "Client"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "Client",
+]
 
 DEFAULT_BASE_URL = "https://api.wrift.ai/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """30 s to read, write or get a pooled connection, 10 s to connect: nothing waits forever.
+The read value also bounds each attempt's whole response, however slowly it trickles in.
 Calls that ask the server to hold the response (Prefer: wait, streams) extend the read timeout
 by exactly what they ask for."""
 DEFAULT_MAX_RETRIES = 2
@@ -145,6 +153,14 @@ def _reconcile_window(value: object) -> float:
     return float(value)
 
 
+def _max_response_bytes(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1024:
+        raise InvalidInputError(
+            f"max_response_bytes must be a whole number of bytes >= 1024, not {value!r}."
+        )
+    return value
+
+
 def _base_url(value: str) -> str:
     try:
         url = httpx.URL(value)
@@ -216,6 +232,7 @@ class Client(Resources):
     ``WRIFTAI_API_BASE_URL`` environment variables. A missing token is reported, as
     MissingTokenError, by the first call. Pass ``http_client``/``async_http_client`` or
     ``transport``/``async_transport`` to control the HTTP layer (proxies, mocks, test servers).
+    ``max_response_bytes`` caps any response body (or stream event) held in memory.
     Use it as a context manager, or call ``close()`` / ``await aclose()``.
     """
 
@@ -234,6 +251,7 @@ class Client(Resources):
         transport: httpx.BaseTransport | None = None,
         async_transport: httpx.AsyncBaseTransport | None = None,
         reconcile_window: float = DEFAULT_RECONCILE_WINDOW,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidInputError(
@@ -251,6 +269,7 @@ class Client(Resources):
             headers={"User-Agent": USER_AGENT, **_headers(headers)},
             timeout=_timeout(timeout),
             policy=RetryPolicy(max_retries=max_retries),
+            max_response_bytes=_max_response_bytes(max_response_bytes),
         )
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
         self._reconcile_window = _reconcile_window(reconcile_window)
@@ -284,6 +303,11 @@ class Client(Resources):
         """Seconds a create whose outcome is unknown looks for its prediction (0: never)."""
         return self._reconcile_window
 
+    @property
+    def max_response_bytes(self) -> int:
+        """Largest response body (or stream event) held in memory, in bytes."""
+        return self._sender.max_response_bytes
+
     def with_options(
         self,
         *,
@@ -291,6 +315,7 @@ class Client(Resources):
         max_retries: int = _UNSET,
         headers: Mapping[str, str] = _UNSET,
         reconcile_window: float = _UNSET,
+        max_response_bytes: int = _UNSET,
     ) -> Client:
         """A copy with other options that shares this client's connections (and its lifetime)."""
         copy = object.__new__(Client)
@@ -307,6 +332,10 @@ class Client(Resources):
             )
         if headers is not _UNSET:
             sender = attrs.evolve(sender, headers={**sender.headers, **_headers(headers)})
+        if max_response_bytes is not _UNSET:
+            sender = attrs.evolve(
+                sender, max_response_bytes=_max_response_bytes(max_response_bytes)
+            )
         copy._sender = sender
         copy._pool = self._pool
         copy._created = self._created

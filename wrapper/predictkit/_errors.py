@@ -34,6 +34,7 @@ __all__ = [
     "PredictionFailedError",
     "RateLimitError",
     "ResponseParseError",
+    "ResponseTooLargeError",
     "ServerError",
     "StreamError",
     "UnboundPredictionError",
@@ -141,6 +142,16 @@ class APITimeoutError(APIConnectionError):
 
 class ResponseParseError(APIError):
     """The server answered, but the body is not what the API documents (see ``body``)."""
+
+
+class ResponseTooLargeError(APIError):
+    """A response (a JSON body, its decompressed size, or one stream event) is larger than the
+    client holds in memory; ``limit`` is the cap in bytes (raise it with
+    ``Client(max_response_bytes=...)``). Not retried: the same request would get the same."""
+
+    def __init__(self, message: str, *, limit: int, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.limit = limit
 
 
 class APIStatusError(APIError):

@@ -9,6 +9,10 @@ before any work (connect failures, 429); any other failure after sending raises
 CreateOutcomeUnknownError, because repeating the POST could run the prediction twice.
 Backoff is exponential with jitter and honours Retry-After (and, on 429, x-ratelimit-reset)
 up to a cap. A call may carry a deadline (a wait's), which cuts attempts and retry sleeps.
+
+Bounds. The timeout's read value bounds each attempt's whole response, however slowly its
+bytes arrive (httpx alone bounds each socket read); bodies are read within that deadline and
+within size caps (see predictkit._body).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import email.utils
 import enum
 import json
 import logging
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -26,6 +31,14 @@ import attrs
 import httpx
 
 from predictkit import _aio
+from predictkit._body import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    MAX_ERROR_BODY,
+    aread_body,
+    read_body,
+    timed_out,
+)
 from predictkit._errors import (
     APIConnectionError,
     APIError,
@@ -127,6 +140,14 @@ class Call:
             pool=cut(timeout.pool),
         )
 
+    def response_deadline(self, timeout: httpx.Timeout) -> float | None:
+        """When this attempt's whole response must have arrived (time.monotonic()): the read
+        timeout from now, or the call's deadline if sooner (never for a create, see above)."""
+        ends = None if timeout.read is None else time.monotonic() + timeout.read
+        if self.deadline is None or self.retry is Retry.CREATE:
+            return ends
+        return self.deadline if ends is None else min(ends, self.deadline)
+
     def leaves_time_for(self, delay: float) -> bool:
         return self.deadline is None or time.monotonic() + delay < self.deadline
 
@@ -204,14 +225,13 @@ def retry_after(
     value = headers.get("retry-after")
     if value:
         try:
-            return max(0.0, float(value))
+            return _finite(float(value))
         except ValueError:
             try:
                 when = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError):
-                when = None
-            if when is not None:
-                return max(0.0, when.timestamp() - current)
+                return _finite(when.timestamp() - current)
+            except (TypeError, ValueError, OverflowError, OSError):
+                pass
     reset = headers.get("x-ratelimit-reset") if rate_limited else None
     if reset:
         try:
@@ -219,8 +239,14 @@ def retry_after(
         except ValueError:
             return None
         # The API sends a Unix time; a small number can only be "seconds from now".
-        return max(0.0, stamp - current) if stamp > 1e9 else max(0.0, stamp)
+        return _finite(stamp - current if stamp > 1e9 else stamp)
     return None
+
+
+def _finite(seconds: float) -> float | None:
+    """A delay: never negative, None for NaN. Huge values (infinity too) stay, so that the
+    cap (MAX_RETRY_AFTER) refuses them rather than anything sleeping that long."""
+    return None if math.isnan(seconds) else max(0.0, seconds)
 
 
 def error_from_response(
@@ -256,7 +282,12 @@ def error_from_response(
         text = head
     if status == 429:
         wait = retry_after(response.headers)
-        advice = f" Retry after {wait:.1f}s." if wait is not None else " Slow down and retry."
+        if wait is None:
+            advice = " Slow down and retry."
+        elif wait > MAX_RETRY_AFTER:
+            advice = f" Retry after {wait:.3g}s (longer than this client waits on its own)."
+        else:
+            advice = f" Retry after {wait:.1f}s."
         return RateLimitError(text + advice, retry_after=wait, **common)
     if status >= 500:
         advice = " The service failed; this is retried where safe." if hints else ""
@@ -394,6 +425,8 @@ class Sender:
     headers: Mapping[str, str]
     timeout: httpx.Timeout
     policy: RetryPolicy
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    """Largest decoded body (or stream event) held in memory; see predictkit._body."""
 
     def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
         if call.target is not Target.API:
@@ -401,7 +434,7 @@ class Sender:
         if not self.token:
             raise MissingTokenError()
         kwargs = dict(call.kwargs)
-        headers = {**self.headers, **kwargs.pop("headers", {})}
+        headers = {"Accept-Encoding": ACCEPT_ENCODING, **self.headers, **kwargs.pop("headers", {})}
         headers["Authorization"] = f"Bearer {self.token}"
         return http.build_request(
             url=self.base_url + kwargs.pop("url"), headers=headers, timeout=self.timeout, **kwargs
@@ -463,14 +496,18 @@ class Sender:
         attempt = 0
         while True:
             started = time.perf_counter()
-            request.extensions["timeout"] = call.attempt_timeout(self.timeout).as_dict()
+            timeout = call.attempt_timeout(self.timeout)
+            request.extensions["timeout"] = timeout.as_dict()
+            ends = call.response_deadline(timeout)
             outcome: httpx.Response | httpx.RequestError
             try:
-                outcome = http.send(request, stream=stream, follow_redirects=_follow(http, call))
+                outcome = http.send(request, stream=True, follow_redirects=_follow(http, call))
                 if outcome.is_success or _redirect_outside_api(outcome, call):
+                    if not stream:
+                        read_body(outcome, deadline=ends, limit=self.max_response_bytes)
                     _log_success(request, outcome, started)
                     return outcome
-                _read_and_close(outcome)
+                read_body(outcome, deadline=ends, limit=MAX_ERROR_BODY, truncate=True)
             except httpx.RequestError as exc:
                 outcome = exc
             time.sleep(self._decide(call, request, outcome, attempt, started))
@@ -479,24 +516,33 @@ class Sender:
     async def asend(
         self, http: httpx.AsyncClient, call: Call, *, stream: bool = False
     ) -> httpx.Response:
-        """Async twin of `send`."""
+        """Async twin of `send`; the whole attempt runs under its response deadline."""
         request = self.build(http, call)
         attempt = 0
         while True:
             started = time.perf_counter()
-            request.extensions["timeout"] = call.attempt_timeout(self.timeout).as_dict()
+            timeout = call.attempt_timeout(self.timeout)
+            request.extensions["timeout"] = timeout.as_dict()
+            ends = call.response_deadline(timeout)
             outcome: httpx.Response | httpx.RequestError
             try:
-                outcome = await http.send(
-                    request, stream=stream, follow_redirects=_follow(http, call)
-                )
-                if outcome.is_success or _redirect_outside_api(outcome, call):
+                async with _aio.deadline(ends):
+                    outcome = await http.send(
+                        request, stream=True, follow_redirects=_follow(http, call)
+                    )
+                    returned = outcome.is_success or _redirect_outside_api(outcome, call)
+                    if returned and stream:
+                        _log_success(request, outcome, started)
+                        return outcome
+                    limit = self.max_response_bytes if returned else MAX_ERROR_BODY
+                    await aread_body(outcome, deadline=ends, limit=limit, truncate=not returned)
+                if returned:
                     _log_success(request, outcome, started)
                     return outcome
-                await outcome.aread()
-                await outcome.aclose()
             except httpx.RequestError as exc:
                 outcome = exc
+            except _aio.Expired:
+                outcome = timed_out(request)
             await _aio.sleep(self._decide(call, request, outcome, attempt, started))
             attempt += 1
 
@@ -531,13 +577,6 @@ def _log_success(request: httpx.Request, response: httpx.Response, started: floa
     log.debug(
         "%s %s -> %s (%.1f ms)", request.method, request.url.path, response.status_code, elapsed
     )
-
-
-def _read_and_close(response: httpx.Response) -> None:
-    try:
-        response.read()
-    finally:
-        response.close()
 
 
 def _unknown_after_status(response: httpx.Response, call: Call) -> CreateOutcomeUnknownError:

@@ -5,6 +5,11 @@ the terminal event (``done`` or ``error``). When the connection drops or the ser
 without a terminal event, the iterator reconnects with ``after_id`` = the last event id it
 yielded, so no event is lost or repeated; ``last_event_id`` lets a job checkpoint and resume
 later with ``stream(prediction_id, after_id=...)``. Closing the iterator closes the connection.
+
+Bounds: one line, and one event's data, may be at most ``max_event_bytes`` (the client's
+``max_response_bytes``), else ResponseTooLargeError; a connection whose bytes never complete a
+line for the idle gap plus a margin counts as dropped (and is resumed), however slowly they
+trickle in.
 """
 
 from __future__ import annotations
@@ -23,7 +28,13 @@ from predictkit_api.models.prediction_stream_event_type import check_prediction_
 from predictkit_api.types import UNSET
 
 from predictkit import _aio
-from predictkit._errors import APIConnectionError, APIStatusError, StreamError
+from predictkit._body import DEFAULT_MAX_RESPONSE_BYTES, aiter_lines, iter_lines
+from predictkit._errors import (
+    APIConnectionError,
+    APIStatusError,
+    ResponseTooLargeError,
+    StreamError,
+)
 from predictkit._http import Call, error_from_exception
 
 __all__ = [
@@ -51,11 +62,14 @@ class SSEDecoder:
     """Turns lines of a text/event-stream into events. Follows the SSE framing the API uses:
     ``id:``, ``event:``, ``data:`` fields (one optional space after the colon), ``:`` comments,
     a blank line dispatches; several ``data:`` lines join with newlines; an event without data
-    is not dispatched. Unknown fields (``retry:``) are ignored."""
+    is not dispatched. Unknown fields (``retry:``) are ignored. An event whose data exceeds
+    ``limit`` characters raises ResponseTooLargeError."""
 
     _id: str | None = None
     _event: str | None = None
     _data: list[str] = attrs.field(factory=list)
+    limit: int = attrs.field(default=DEFAULT_MAX_RESPONSE_BYTES, kw_only=True)
+    _size: int = attrs.field(default=0, init=False)
 
     def feed(self, line: str) -> PredictionStreamEvent | None:
         """Consume one line (without its newline); return an event when the line completes one."""
@@ -70,11 +84,19 @@ class SSEDecoder:
         elif name == "event":
             self._event = value
         elif name == "data":
+            self._size += len(value) + 1
+            if self._size > self.limit:
+                raise ResponseTooLargeError(
+                    f"An event of the stream is larger than {self.limit:,} bytes, the most this "
+                    "client holds in memory. If that is expected, raise "
+                    "Client(max_response_bytes=...).",
+                    limit=self.limit,
+                )
             self._data.append(value)
         return None
 
     def _dispatch(self) -> PredictionStreamEvent | None:
-        data, self._data = self._data, []
+        data, self._data, self._size = self._data, [], 0
         event_id, event_name = self._id, self._event
         self._event = None
         if not data:
@@ -119,9 +141,19 @@ class _Resume:
     events: int = 0
     quiet: int = 0
     connected_at: float = attrs.field(init=False)
+    heard_at: float = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        self.connected_at = self.clock()
+        self.connected_at = self.heard_at = self.clock()
+
+    def stall_deadline(self) -> float:
+        """When the connection counts as stalled: no complete line for the idle gap plus a
+        margin (the server pings a quiet stream well within it)."""
+        return self.heard_at + self.idle + _READ_MARGIN
+
+    def heard(self) -> None:
+        """A complete line arrived."""
+        self.heard_at = self.clock()
 
     def call(self) -> Call:
         """The request for the next connection, resuming after the last event seen."""
@@ -130,7 +162,7 @@ class _Resume:
 
     def opened(self) -> None:
         """The response headers arrived: the connection's life starts now (not at connect)."""
-        self.connected_at = self.clock()
+        self.connected_at = self.heard_at = self.clock()
 
     def should_check_end(self) -> bool:
         """After a few quiet connections in a row, ask whether the prediction has ended: a
@@ -197,10 +229,12 @@ class PredictionStream:
         after_id: str | None = None,
         idle: float = DEFAULT_IDLE,
         has_ended: Callable[[], bool] | None = None,
+        max_event_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._open = open_response
         self._has_ended = has_ended
         self._state = _Resume(prediction_id, after_id, idle)
+        self._limit = max_event_bytes
         self._events = self._run()
 
     @property
@@ -216,8 +250,10 @@ class PredictionStream:
             state.opened()
             cause: BaseException | None = None
             try:
-                decoder = SSEDecoder()
-                for line in response.iter_lines():
+                decoder = SSEDecoder(limit=self._limit)
+                lines = iter_lines(response, limit=self._limit, deadline=state.stall_deadline)
+                for line in lines:
+                    state.heard()
                     event = decoder.feed(line)
                     if event is not None and state.accept(event):
                         yield event
@@ -264,10 +300,12 @@ class AsyncPredictionStream:
         after_id: str | None = None,
         idle: float = DEFAULT_IDLE,
         has_ended: Callable[[], Awaitable[bool]] | None = None,
+        max_event_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._open = open_response
         self._has_ended = has_ended
         self._state = _Resume(prediction_id, after_id, idle)
+        self._limit = max_event_bytes
         self._events = self._run()
 
     @property
@@ -283,8 +321,10 @@ class AsyncPredictionStream:
             state.opened()
             cause: BaseException | None = None
             try:
-                decoder = SSEDecoder()
-                async for line in response.aiter_lines():
+                decoder = SSEDecoder(limit=self._limit)
+                lines = aiter_lines(response, limit=self._limit, deadline=state.stall_deadline)
+                async for line in lines:
+                    state.heard()
                     event = decoder.feed(line)
                     if event is not None and state.accept(event):
                         yield event

@@ -7,8 +7,10 @@ I/O. So the sync and async waits are one algorithm, tested once, without sockets
 How a wait spends requests: when the prediction's event stream is available it listens to it,
 so the end is seen within milliseconds at the cost of one open connection; otherwise it polls
 with exponential backoff from 50 ms up to ``poll_interval``. Transient failures (connection
-errors, 5xx, 429) do not end a wait; a 4xx does. ``timeout`` bounds the whole wait: each
-step carries what is left of it, which cuts every request's timeouts and retry sleeps.
+errors, 5xx, 429) do not end a wait; a 4xx does, and so does a 429 asking for a longer pause
+than a plain call would sleep (MAX_RETRY_AFTER): a wait never sleeps longer on a server's word.
+``timeout`` bounds the whole wait: each step carries what is left of it, which cuts every
+request's timeouts and retry sleeps.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from predictkit._errors import (
     StreamError,
     WaitTimeoutError,
 )
+from predictkit._http import MAX_RETRY_AFTER
 from predictkit._types import is_terminal
 from predictkit.streaming import DEFAULT_IDLE, is_stream_unavailable
 
@@ -233,6 +236,8 @@ def _fetch(state: _WaitState, budget: float | None) -> Generator[Step, Any, Any]
         state.failures += 1
         state.last_error = exc
         if isinstance(exc, RateLimitError) and exc.retry_after:
+            if exc.retry_after > MAX_RETRY_AFTER:
+                raise  # the same cap as a plain call: never sleep longer than it
             state.pause = exc.retry_after
         if state.failures >= MAX_FAILED_ROUNDS:
             raise

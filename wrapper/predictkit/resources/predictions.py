@@ -18,11 +18,9 @@ import logging
 import math
 import os
 import re
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, assert_never
 
 import attrs
@@ -39,6 +37,13 @@ from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, Pr
 from predictkit_api.types import UNSET
 
 from predictkit import _aio
+from predictkit._body import (
+    aiter_lines,
+    aread_body,
+    iter_lines,
+    read_body,
+    timed_out,
+)
 from predictkit._cancelling import (
     ended_or_raise,
     may_mean_already_ended,
@@ -46,16 +51,14 @@ from predictkit._cancelling import (
     unconfirmed,
 )
 from predictkit._errors import (
-    APIConnectionError,
     APIStatusError,
     CreateOutcomeUnknownError,
     InvalidInputError,
     InvalidInputTypeError,
     NotFoundError,
     PredictKitError,
-    UnsafeDownloadError,
 )
-from predictkit._http import Call, Retry, error_from_exception, error_from_response, parse_body
+from predictkit._http import Call, Retry, error_from_exception, parse_body
 from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
 from predictkit.model_ref import ModelRef
@@ -70,6 +73,7 @@ from predictkit.reconcile import (
     reconcile_policy,
 )
 from predictkit.reconcile import Step as ReconcileStep
+from predictkit.resources._downloads import _is_http_url, adownload, download
 from predictkit.streaming import (
     TERMINAL_EVENTS,
     AsyncPredictionStream,
@@ -288,16 +292,6 @@ def _checked_webhook(webhook: Any) -> dict[str, Any]:
     return dict(webhook)
 
 
-def _is_http_url(url: str) -> bool:
-    if any(c.isspace() or not c.isprintable() for c in url):
-        return False
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL:
-        return False
-    return parsed.scheme in ("http", "https") and bool(parsed.host)
-
-
 def _server_wait(options: WaitOptions | AsyncWaitOptions, started: float) -> float:
     if options.timeout is None:
         return SERVER_WAIT
@@ -327,56 +321,6 @@ def _statuses(statuses: Iterable[str] | None) -> list[PredictionStatus] | None:
     return values  # type: ignore[return-value]  # checked against the Literal's values above
 
 
-MAX_DOWNLOAD_REDIRECTS = 10
-
-
-def _no_query(url: httpx.URL) -> httpx.URL:
-    """The URL without its query: a signed URL's query is a credential."""
-    return url.copy_with(query=None)
-
-
-def _next_hop(client: Client, response: httpx.Response) -> httpx.Request | None:
-    """The redirect to follow, checked like the first URL (httpx drops Authorization when the
-    origin changes); None when the response is not a redirect."""
-    hop = response.next_request if response.is_redirect else None
-    if hop is not None:
-        _download_target(client, str(hop.url))
-    return hop
-
-
-def _too_many_redirects(url: httpx.URL) -> APIConnectionError:
-    where = _no_query(url)
-    return APIConnectionError(
-        f"Downloading {where} failed: more than {MAX_DOWNLOAD_REDIRECTS} redirects.",
-        method="GET",
-        url=str(where),
-    )
-
-
-def _download_failed(response: httpx.Response) -> APIStatusError:
-    """The error for a failed download, without the signed query or the API's own hints."""
-    error = error_from_response(response, hints=False)
-    error.url = str(_no_query(response.request.url))
-    return error
-
-
-def _download_target(client: Client, url: str) -> tuple[httpx.URL, dict[str, str]]:
-    """Check an output URL; the token goes only to the API's own origin."""
-    if not isinstance(url, str) or not _is_http_url(url):
-        shown = url.partition("?")[0] if isinstance(url, str) else url
-        raise UnsafeDownloadError(
-            f"Refusing to download {shown!r}: only http(s) URLs are supported."
-        )
-    parsed = httpx.URL(url)
-    api = client._is_api_url(parsed)
-    if parsed.scheme == "http" and not api and parsed.host not in ("127.0.0.1", "localhost", "::1"):
-        raise UnsafeDownloadError(f"Refusing plain-http download from {parsed.host}: use https.")
-    headers = (
-        {"Authorization": f"Bearer {client._sender.token}"} if api and client._sender.token else {}
-    )
-    return parsed, headers
-
-
 # --- the resource ----------------------------------------------------------------------------
 
 
@@ -395,29 +339,34 @@ class Predictions:
         return parse_body(response, PredictionList.from_dict)
 
     def _created(self, response: httpx.Response, call: Call) -> PredictionWithIO:
-        """Read a create's 2xx response. If the body is cut, the prediction exists: fetch it by
-        the id in ``Location`` rather than report an unknown outcome."""
-        try:
-            response.read()
-        except httpx.RequestError as exc:
-            pid = _id_of_cut_create(response, exc, call)
-            with _created_but_unread(pid):
-                return self.get(pid)
-        finally:
-            response.close()
+        """Read a create's 2xx response (bounded like any body). If the body is cut, the
+        prediction exists: fetch it by the id in ``Location`` rather than report an unknown
+        outcome."""
+        deadline = call.response_deadline(call.timeout or self._client.timeout)
         with _tagged(created_id(response)):
+            try:
+                read_body(response, deadline=deadline, limit=self._client.max_response_bytes)
+            except httpx.RequestError as exc:
+                pid = _id_of_cut_create(response, exc, call)
+                with _created_but_unread(pid):
+                    return self.get(pid)
             return self._prediction(response)
 
     async def _async_created(self, response: httpx.Response, call: Call) -> PredictionWithIO:
-        try:
-            await response.aread()
-        except httpx.RequestError as exc:
-            pid = _id_of_cut_create(response, exc, call)
-            with _created_but_unread(pid):
-                return await self.async_get(pid)
-        finally:
-            await response.aclose()
+        deadline = call.response_deadline(call.timeout or self._client.timeout)
         with _tagged(created_id(response)):
+            try:
+                try:
+                    async with _aio.deadline(deadline):
+                        await aread_body(
+                            response, deadline=deadline, limit=self._client.max_response_bytes
+                        )
+                except _aio.Expired:
+                    raise timed_out(response.request) from None
+            except httpx.RequestError as exc:
+                pid = _id_of_cut_create(response, exc, call)
+                with _created_but_unread(pid):
+                    return await self.async_get(pid)
             return self._prediction(response)
 
     def _create_sent(self, call: Call) -> PredictionWithIO:
@@ -637,13 +586,20 @@ class Predictions:
             return result
 
     def _listen(self, prediction_id: str, step: Listen) -> Heard:
+        """One round on the event stream for a wait; its deadline bounds it however the server
+        trickles bytes (a hard stop: the watchdog shuts a stalled read at the deadline)."""
         call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
         response = self._client._send(call, stream=True)
-        hearing = _Hearing(step.after_id, call.deadline)
+        limit = self._client.max_response_bytes
+        hearing = _Hearing(step.after_id, call.deadline, limit)
+        lines = iter_lines(
+            response, limit=limit, deadline=lambda: call.deadline, hard_deadline=call.deadline
+        )
         try:
-            for line in response.iter_lines():
-                if hearing.feed(line):
-                    break
+            with contextlib.closing(lines):  # disarms the watchdog before the socket is reused
+                for line in lines:
+                    if hearing.feed(line):
+                        break
         except httpx.ReadTimeout:
             pass  # quiet for the whole idle gap or the wait's budget: the policy looks again
         except httpx.RequestError as exc:
@@ -655,12 +611,15 @@ class Predictions:
     async def _async_listen(self, prediction_id: str, step: Listen) -> Heard:
         call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
         response = await self._client._asend(call, stream=True)
-        hearing = _Hearing(step.after_id, call.deadline)
+        limit = self._client.max_response_bytes
+        hearing = _Hearing(step.after_id, call.deadline, limit)
         try:
-            async for line in response.aiter_lines():
-                if hearing.feed(line):
-                    break
-        except httpx.ReadTimeout:
+            lines = aiter_lines(response, limit=limit, deadline=lambda: call.deadline)
+            async with _aio.deadline(call.deadline):
+                async for line in lines:
+                    if hearing.feed(line):
+                        break
+        except (httpx.ReadTimeout, _aio.Expired):
             pass
         except httpx.RequestError as exc:
             raise error_from_exception(exc, response.request, call) from exc
@@ -764,6 +723,7 @@ class Predictions:
             pid,
             after_id=after_id,
             has_ended=lambda: is_terminal(self.get(pid).status),
+            max_event_bytes=self._client.max_response_bytes,
         )
 
     def async_stream(
@@ -780,6 +740,7 @@ class Predictions:
             pid,
             after_id=after_id,
             has_ended=has_ended,
+            max_event_bytes=self._client.max_response_bytes,
         )
 
     # run: create with cancel-on-interrupt -----------------------------------------------------
@@ -831,68 +792,31 @@ class Predictions:
 
     # download --------------------------------------------------------------------------------
 
-    def download_output(self, url: str, destination: str | os.PathLike[str] | IO[bytes]) -> int:
-        """Save an output file to a path (atomically) or a binary stream, in constant memory;
-        returns the byte count. Redirects are followed, each hop checked (https, or http on
-        loopback); the API token is sent only to the API's own origin."""
-        target, headers = _download_target(self._client, url)
-        http = self._client._pool.sync()
-        request = http.build_request("GET", target, headers=headers, timeout=self._client.timeout)
-        try:
-            for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
-                response = http.send(request, stream=True, follow_redirects=False)
-                try:
-                    hop = _next_hop(self._client, response)
-                except BaseException:
-                    response.close()
-                    raise
-                if hop is None:
-                    break
-                response.close()
-                request = hop
-            else:
-                raise _too_many_redirects(target)
-            try:
-                if not response.is_success:
-                    response.read()
-                    raise _download_failed(response)
-                with _sink(destination) as sink:
-                    return sum(sink.write(chunk) for chunk in response.iter_bytes(_CHUNK))
-            finally:
-                response.close()
-        except httpx.RequestError as exc:
-            raise _download_error(exc, request.url) from exc
+    def download_output(
+        self,
+        url: str,
+        destination: str | os.PathLike[str] | IO[bytes],
+        *,
+        timeout: float | None = None,
+        stall_timeout: float | None = None,
+    ) -> int:
+        """Save an output file to a path (atomically; an existing file keeps its mode) or a
+        binary stream, in constant memory; returns the byte count. ``timeout`` bounds the whole
+        download (default none: files may be large); ``stall_timeout`` ends it when no byte
+        arrives for that long (default: the client's read timeout). Redirects are followed,
+        each hop checked (https, or http on loopback, never https to http); the API token is
+        sent only to the API's own origin."""
+        return download(self._client, url, destination, timeout, stall_timeout)
 
     async def async_download_output(
-        self, url: str, destination: str | os.PathLike[str] | IO[bytes]
+        self,
+        url: str,
+        destination: str | os.PathLike[str] | IO[bytes],
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109 - the download's own deadline, as sync
+        stall_timeout: float | None = None,
     ) -> int:
-        target, headers = _download_target(self._client, url)
-        http = await self._client._pool.for_running_loop()
-        request = http.build_request("GET", target, headers=headers, timeout=self._client.timeout)
-        try:
-            for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
-                response = await http.send(request, stream=True, follow_redirects=False)
-                try:
-                    hop = _next_hop(self._client, response)
-                except BaseException:
-                    await response.aclose()
-                    raise
-                if hop is None:
-                    break
-                await response.aclose()
-                request = hop
-            else:
-                raise _too_many_redirects(target)
-            try:
-                if not response.is_success:
-                    await response.aread()
-                    raise _download_failed(response)
-                with _sink(destination) as sink:
-                    return sum([sink.write(chunk) async for chunk in response.aiter_bytes(_CHUNK)])
-            finally:
-                await response.aclose()
-        except httpx.RequestError as exc:
-            raise _download_error(exc, request.url) from exc
+        return await adownload(self._client, url, destination, timeout, stall_timeout)
 
 
 class Poller:
@@ -967,8 +891,8 @@ class _Hearing:
     """Consume SSE lines for a wait until a terminal event or the deadline (events arriving
     steadily never reset it); report what was heard."""
 
-    def __init__(self, after_id: str | None, deadline: float | None) -> None:
-        self._decoder = SSEDecoder()
+    def __init__(self, after_id: str | None, deadline: float | None, limit: int) -> None:
+        self._decoder = SSEDecoder(limit=limit)
         self._deadline = deadline
         self._last_id = after_id
         self._events = 0
@@ -1118,29 +1042,4 @@ def _page_fields(
         data.previous_cursor,
         url(data.next_url),
         url(data.previous_url),
-    )
-
-
-@contextlib.contextmanager
-def _sink(destination: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
-    """A binary stream to write to; for a path, a temporary file renamed into place on success
-    (no half-written file is ever left at the destination)."""
-    if not isinstance(destination, str | os.PathLike):
-        yield destination
-        return
-    path = Path(destination)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _download_error(exc: httpx.RequestError, url: httpx.URL) -> APIConnectionError:
-    where = _no_query(url)
-    return APIConnectionError(
-        f"Downloading {where} failed ({type(exc).__name__}: {exc}).", method="GET", url=str(where)
     )

@@ -613,6 +613,8 @@ _API_ROUTES: list[tuple[str, str, str]] = [
 ]
 
 OPERATION_IDS = frozenset(op for _, _, op in _API_ROUTES)
+FAULT_TARGETS = OPERATION_IDS | {"download_file"}
+"""Where a fault may be injected: the API's operations, and the file downloads of outputs."""
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -654,4 +656,4 @@ def build_app(ctx: Context) -> ASGIApp:
             HTTPException: _http_exception,
         },
     )
-    return Gate(app, ctx, OPERATION_IDS)
+    return Gate(app, ctx, OPERATION_IDS, FAULT_TARGETS)

@@ -12,7 +12,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
-FaultKind = Literal["status", "html", "drop", "delay", "truncated", "cut_stream"]
+FaultKind = Literal[
+    "status", "html", "drop", "delay", "truncated", "cut_stream", "drip", "huge_body"
+]
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,10 @@ class Fault:
     seconds: float = 0.0
     after_handling: bool = False
     after_events: int = 0
+    body: bytes | None = None
+    content_type: str = "application/json"
+    size: int = 0
+    gzip: bool = False
 
     @classmethod
     def status(
@@ -79,6 +85,43 @@ class Fault:
         if after_events < 0:
             raise ValueError("after_events must be >= 0")
         return cls("cut_stream", after_events=after_events)
+
+    @classmethod
+    def drip(
+        cls,
+        seconds: float,
+        *,
+        body: bytes | None = None,
+        content_type: str = "application/json",
+    ) -> Fault:
+        """Send the headers at once, then the body one byte every ``seconds`` (a server that
+        is slow, or hostile, but never silent long enough to trip a per-read timeout). The
+        body is the real answer's, or ``body`` (e.g. an event stream that never completes an
+        event), sent with ``content_type``. Stops when the client goes away."""
+        if seconds <= 0:
+            raise ValueError("seconds must be > 0")
+        return cls("drip", seconds=seconds, body=body, content_type=content_type)
+
+    @classmethod
+    def huge_body(
+        cls,
+        size: int,
+        *,
+        status_code: int = 200,
+        content_type: str = "application/json",
+        gzip: bool = False,
+    ) -> Fault:
+        """Answer ``status_code`` with ``size`` bytes of JSON whitespace (or, for an event
+        stream content type, one line that never ends), generated on the fly so the server
+        holds only one chunk; ``gzip`` sends them compressed (a "zip bomb": about a
+        thousandth of ``size`` on the wire)."""
+        if size < 0:
+            raise ValueError("size must be >= 0")
+        if not 100 <= status_code <= 599:
+            raise ValueError(f"Not an HTTP status code: {status_code}")
+        return cls(
+            "huge_body", status_code=status_code, size=size, content_type=content_type, gzip=gzip
+        )
 
 
 class FaultQueue:

@@ -15,6 +15,7 @@ import hmac
 import json
 import time
 import uuid
+import zlib
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
@@ -72,19 +73,27 @@ async def _error(
 
 
 class Gate:
-    def __init__(self, app: Starlette, ctx: Context, operation_ids: frozenset[str]) -> None:
+    def __init__(
+        self,
+        app: Starlette,
+        ctx: Context,
+        operation_ids: frozenset[str],
+        fault_targets: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.ctx = ctx
         self.operation_ids = operation_ids
+        self.fault_targets = fault_targets | operation_ids
 
     def _match(self, scope: Scope) -> tuple[str | None, list[str]]:
-        """The operation id of the route this request hits, and the methods its path allows."""
+        """The name of the route this request hits (an operation id, or a route faults may
+        target, like file downloads), and the methods its path allows."""
         allowed: list[str] = []
         for route in self.app.routes:
             match, _ = route.matches(scope)
             if match is Match.FULL:
                 name = getattr(route, "name", None)
-                return (name if name in self.operation_ids else None), []
+                return (name if name in self.fault_targets else None), []
             if match is Match.PARTIAL:
                 allowed += sorted(getattr(route, "methods", None) or ())
         return None, allowed
@@ -94,7 +103,8 @@ class Gate:
             await self.app(scope, receive, send)
             return
         ctx = self.ctx
-        op, allowed = self._match(scope)
+        target, allowed = self._match(scope)
+        op = target if target in self.operation_ids else None
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query = parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True)
         entry = ctx.log.open(scope["method"], scope["path"], op, query, headers)
@@ -130,7 +140,7 @@ class Gate:
             )
 
         scope = {**scope, ABORT_KEY: abort}
-        fault = ctx.faults.take(op) if op else None
+        fault = ctx.faults.take(target) if target else None
         if fault is None:
             await handle(scope, send_with_headers)
         else:
@@ -240,8 +250,66 @@ class Gate:
                 {"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True}
             )
             await abort()
+        elif fault.kind == "drip":
+            await self._drip(fault, scope, handle, send)
+        elif fault.kind == "huge_body":
+            await _huge_body(fault, send, self.ctx.closing)
         else:  # cut_stream: the event stream itself cuts after this many events
             await handle({**scope, CUT_AFTER_KEY: fault.after_events}, send)
+
+    async def _drip(
+        self,
+        fault: Fault,
+        scope: Scope,
+        handle: Callable[[Scope, Send], Awaitable[None]],
+        send: Send,
+    ) -> None:
+        if fault.body is None:
+            captured: list[Message] = []
+
+            async def capture(message: Message) -> None:
+                captured.append(message)
+
+            await handle(scope, capture)
+            start = next(m for m in captured if m["type"] == "http.response.start")
+            body = b"".join(
+                m.get("body", b"") for m in captured if m["type"] == "http.response.body"
+            )
+        else:
+            body = fault.body
+            start = _start(200, {"content-type": fault.content_type}, len(body))
+        await send(start)
+        for i in range(len(body)):
+            more = i + 1 < len(body)
+            await send({"type": "http.response.body", "body": body[i : i + 1], "more_body": more})
+            if more:
+                await first_completed(self.ctx.closing.wait(), seconds=fault.seconds)
+            if self.ctx.closing.is_set():
+                return
+
+
+_HUGE_CHUNK = 64 * 1024
+
+
+async def _huge_body(fault: Fault, send: Send, closing: asyncio.Event) -> None:
+    """``Fault.huge_body``: ``fault.size`` bytes made one chunk at a time (never held whole)."""
+    headers = [(b"content-type", fault.content_type.encode())]
+    if fault.gzip:
+        headers.append((b"content-encoding", b"gzip"))
+    await send({"type": "http.response.start", "status": fault.status_code, "headers": headers})
+    filler = b"x" if fault.content_type.startswith("text/event-stream") else b" "
+    compressor = zlib.compressobj(wbits=zlib.MAX_WBITS | 16) if fault.gzip else None
+    if filler == b"x":
+        await send({"type": "http.response.body", "body": b"data: ", "more_body": True})
+    left = fault.size
+    while left > 0 and not closing.is_set():
+        chunk = filler * min(left, _HUGE_CHUNK)
+        left -= len(chunk)
+        data = compressor.compress(chunk) if compressor is not None else chunk
+        if data:
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+    tail = compressor.flush() if compressor is not None else b""
+    await send({"type": "http.response.body", "body": tail, "more_body": False})
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import httpx
 import uvicorn
 
-from predictkit.testing._app import OPERATION_IDS, build_app
+from predictkit.testing._app import FAULT_TARGETS, build_app
 from predictkit.testing._connections import ConnectionRegistry
 from predictkit.testing._context import Context
 from predictkit.testing._faults import Fault, FaultQueue
@@ -228,7 +228,7 @@ class ReferenceServer:
 
     def inject(self, operation_id: str, fault: Fault, *, times: int = 1) -> None:
         """The next ``times`` requests to ``operation_id`` (openapi operationId) get ``fault``."""
-        if operation_id not in OPERATION_IDS:
+        if operation_id not in FAULT_TARGETS:
             raise ValueError(f"Unknown operation id: {operation_id!r}")
         self._faults.add(operation_id, fault, times)
 

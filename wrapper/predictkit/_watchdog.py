@@ -1,0 +1,121 @@
+"""The watchdog that makes a deadline hard for sync reads.
+
+A blocking socket read cannot be cancelled from its own thread, so one daemon thread keeps a
+heap of (deadline, socket) and shuts down the connection of any read still armed when its
+deadline passes: the blocked recv() returns, the read fails, and the reader, seeing that the
+watchdog fired, reports a timeout. Async reads need none of this (asyncio.timeout).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import os
+import socket
+import threading
+import time
+
+import httpx
+
+
+class Watchdog:
+    """One daemon thread that shuts down the sockets of sync reads whose deadline passed: a
+    blocked recv() then returns, so a stalled read ends at the deadline, not after its own
+    timeout. Started on first use."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, socket.socket]] = []
+        self._live: set[int] = set()
+        self._fired: set[int] = set()
+        self._ids = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, deadline: float, sock: socket.socket) -> int:
+        with self._cond:
+            key = next(self._ids)
+            heapq.heappush(self._heap, (deadline, key, sock))
+            self._live.add(key)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="predictkit-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+            return key
+
+    def fired(self, key: int) -> bool:
+        with self._cond:
+            return key in self._fired
+
+    def disarm(self, key: int) -> bool:
+        """Forget ``key``; True when its deadline had fired."""
+        with self._cond:
+            self._live.discard(key)
+            if key in self._fired:
+                self._fired.discard(key)
+                return True
+            return False
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                while self._heap and self._heap[0][1] not in self._live:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                deadline, key, sock = self._heap[0]
+                left = deadline - time.monotonic()
+                if left > 0:
+                    self._cond.wait(left)
+                    continue
+                heapq.heappop(self._heap)
+                self._live.discard(key)
+                self._fired.add(key)
+                _shut_down(sock)
+
+
+def _shut_down(sock: socket.socket) -> None:
+    """End the connection under ``sock`` so a blocked read returns. Through a duplicate of its
+    descriptor: a TLS socket object is not safe to touch from another thread, the connection
+    itself is."""
+    with contextlib.suppress(OSError):  # already closed
+        fd = sock.fileno()
+        if fd >= 0:
+            with socket.socket(fileno=os.dup(fd)) as dup:
+                dup.shutdown(socket.SHUT_RDWR)
+
+
+_WATCHDOG = Watchdog()
+
+
+def _socket_of(response: httpx.Response) -> socket.socket | None:
+    stream = response.extensions.get("network_stream")
+    get = getattr(stream, "get_extra_info", None)
+    sock = get("socket") if get is not None else None
+    return sock if isinstance(sock, socket.socket) else None
+
+
+class Watched:
+    """The watchdog armed over one sync body read; ``fired`` says whether it ended the read."""
+
+    def __init__(self, response: httpx.Response, deadline: float | None) -> None:
+        sock = _socket_of(response) if deadline is not None else None
+        self._key = None if sock is None or deadline is None else _WATCHDOG.arm(deadline, sock)
+        self._fired = False
+
+    @property
+    def fired(self) -> bool:
+        if self._key is not None and not self._fired:
+            self._fired = _WATCHDOG.fired(self._key)
+        return self._fired
+
+    def __enter__(self) -> Watched:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._key is not None:
+            self._fired = _WATCHDOG.disarm(self._key) or self._fired
+            self._key = None

@@ -1,0 +1,299 @@
+"""Downloading output files: to a path (atomically) or a binary stream, in constant memory.
+
+Every hop is checked before it is followed (https, or plain http only on loopback, never https
+to http), the API token goes only to the API's own origin, and neither a signed URL's query
+nor ``user:password@`` ever appears in an error. ``timeout`` bounds a whole download and
+``stall_timeout`` the longest pause; the size is unbounded (it streams to disk).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import attrs
+import httpx
+
+from predictkit import _aio
+from predictkit._body import (
+    ACCEPT_ENCODING,
+    MAX_ERROR_BODY,
+    aiter_decoded,
+    aread_body,
+    cut_read_timeout,
+    iter_decoded,
+    read_body,
+    timed_out,
+)
+from predictkit._checks import positive_seconds
+from predictkit._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    UnsafeDownloadError,
+)
+from predictkit._http import error_from_response
+
+if TYPE_CHECKING:
+    from predictkit._client import Client
+
+
+def _is_http_url(url: str) -> bool:
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.host)
+
+
+MAX_DOWNLOAD_REDIRECTS = 10
+
+
+def _no_query(url: httpx.URL) -> httpx.URL:
+    """The URL as errors show it: no query (a signed URL's query is a credential) and no
+    ``user:password@``."""
+    return url.copy_with(query=None, userinfo=b"")
+
+
+_USERINFO = re.compile(r"//[^/?#]*@")
+
+
+def _next_hop(client: Client, response: httpx.Response) -> httpx.Request | None:
+    """The redirect to follow, checked like the first URL (httpx drops Authorization when the
+    origin changes), and never from https down to plain http; None when not a redirect."""
+    hop = response.next_request if response.is_redirect else None
+    if hop is not None:
+        _download_target(client, str(hop.url))
+        if response.request.url.scheme == "https" and hop.url.scheme != "https":
+            raise UnsafeDownloadError(
+                f"Refusing a redirect from https to plain http ({_no_query(hop.url)}): the "
+                "file would travel unencrypted; use https."
+            )
+    return hop
+
+
+def _too_many_redirects(url: httpx.URL) -> APIConnectionError:
+    where = _no_query(url)
+    return APIConnectionError(
+        f"Downloading {where} failed: more than {MAX_DOWNLOAD_REDIRECTS} redirects.",
+        method="GET",
+        url=str(where),
+    )
+
+
+def _download_failed(response: httpx.Response) -> APIStatusError:
+    """The error for a failed download, without the signed query or the API's own hints."""
+    error = error_from_response(response, hints=False)
+    error.url = str(_no_query(response.request.url))
+    return error
+
+
+def _download_target(client: Client, url: object) -> tuple[httpx.URL, dict[str, str]]:
+    """Check an output URL; the token goes only to the API's own origin."""
+    if not isinstance(url, str):
+        kind = type(url).__name__
+        advice = (
+            " This output is structured: pass the URL inside it, e.g. output['image']."
+            if isinstance(url, Mapping | list | tuple)
+            else ""
+        )
+        raise TypeError(
+            f"download_output needs the URL of an output file (a str), not a {kind}.{advice}"
+        )
+    if not _is_http_url(url):
+        shown = _USERINFO.sub("//", url.partition("?")[0])
+        raise UnsafeDownloadError(
+            f"Refusing to download {shown!r}: only http(s) URLs are supported."
+        )
+    parsed = httpx.URL(url)
+    api = client._is_api_url(parsed)
+    if parsed.scheme == "http" and not api and parsed.host not in ("127.0.0.1", "localhost", "::1"):
+        raise UnsafeDownloadError(f"Refusing plain-http download from {parsed.host}: use https.")
+    headers = (
+        {"Authorization": f"Bearer {client._sender.token}"} if api and client._sender.token else {}
+    )
+    return parsed, headers
+
+
+@attrs.frozen
+class _Download:
+    """A checked download: where from, with which headers, within which time."""
+
+    url: httpx.URL
+    headers: dict[str, str]
+    timeout: httpx.Timeout
+    deadline: float | None
+
+
+def _plan_download(
+    client: Client, url: object, timeout: object, stall_timeout: object
+) -> _Download:
+    for name, value in (("timeout", timeout), ("stall_timeout", stall_timeout)):
+        if value is not None and not positive_seconds(value):
+            raise ValueError(
+                f"{name} must be a positive, finite number of seconds or None, not {value!r}."
+            )
+    target, headers = _download_target(client, url)
+    base = client.timeout
+    stall = base.read if stall_timeout is None else float(stall_timeout)  # type: ignore[arg-type]
+    return _Download(
+        url=target,
+        headers={"Accept-Encoding": ACCEPT_ENCODING, **headers},
+        timeout=httpx.Timeout(connect=base.connect, read=stall, write=base.write, pool=base.pool),
+        deadline=None if timeout is None else time.monotonic() + float(timeout),  # type: ignore[arg-type]
+    )
+
+
+def download(
+    client: Client,
+    url: object,
+    destination: str | os.PathLike[str] | IO[bytes],
+    timeout: object = None,
+    stall_timeout: object = None,
+) -> int:
+    """``client.predictions.download_output``: returns the byte count."""
+    plan = _plan_download(client, url, timeout, stall_timeout)
+    http = client._pool.sync()
+    request = http.build_request("GET", plan.url, headers=plan.headers, timeout=plan.timeout)
+    try:
+        for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
+            cut_read_timeout(request, plan.deadline)
+            response = http.send(request, stream=True, follow_redirects=False)
+            try:
+                hop = _next_hop(client, response)
+            except BaseException:
+                response.close()
+                raise
+            if hop is None:
+                break
+            response.close()
+            request = hop
+        else:
+            raise _too_many_redirects(plan.url)
+        try:
+            if not response.is_success:
+                read_body(response, deadline=plan.deadline, limit=MAX_ERROR_BODY, truncate=True)
+                raise _download_failed(response)
+            chunks = iter_decoded(response, deadline=plan.deadline)
+            with _sink(destination) as sink, contextlib.closing(chunks):
+                return sum(sink.write(chunk) for chunk in chunks)
+        finally:
+            response.close()
+    except httpx.RequestError as exc:
+        raise _download_error(exc, request.url, destination) from exc
+
+
+async def adownload(
+    client: Client,
+    url: object,
+    destination: str | os.PathLike[str] | IO[bytes],
+    timeout: object = None,  # noqa: ASYNC109 - the download's own deadline, as in download()
+    stall_timeout: object = None,
+) -> int:
+    plan = _plan_download(client, url, timeout, stall_timeout)
+    http = await client._pool.for_running_loop()
+    request = http.build_request("GET", plan.url, headers=plan.headers, timeout=plan.timeout)
+    try:
+        async with _aio.deadline(plan.deadline):
+            return await _async_download(client, http, request, plan, destination)
+    except _aio.Expired:
+        raise _download_error(timed_out(request), request.url, destination) from None
+
+
+async def _async_download(
+    client: Client,
+    http: httpx.AsyncClient,
+    request: httpx.Request,
+    plan: _Download,
+    destination: str | os.PathLike[str] | IO[bytes],
+) -> int:
+    try:
+        for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
+            response = await http.send(request, stream=True, follow_redirects=False)
+            try:
+                hop = _next_hop(client, response)
+            except BaseException:
+                await response.aclose()
+                raise
+            if hop is None:
+                break
+            await response.aclose()
+            request = hop
+        else:
+            raise _too_many_redirects(plan.url)
+        try:
+            if not response.is_success:
+                await aread_body(
+                    response, deadline=plan.deadline, limit=MAX_ERROR_BODY, truncate=True
+                )
+                raise _download_failed(response)
+            with _sink(destination) as sink:
+                chunks = aiter_decoded(response, deadline=plan.deadline)
+                return sum([sink.write(chunk) async for chunk in chunks])
+        finally:
+            await response.aclose()
+    except httpx.RequestError as exc:
+        raise _download_error(exc, request.url, destination) from exc
+
+
+@contextlib.contextmanager
+def _sink(destination: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
+    """A binary stream to write to; for a path, a temporary file renamed into place on success
+    (no half-written file is ever left at the destination), with the mode of the file it
+    replaces. File errors name the destination, not the temporary file."""
+    if not isinstance(destination, str | os.PathLike):
+        yield destination
+        return
+    path = Path(destination)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise _naming(exc, path) from exc
+    try:
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                yield handle
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+            Path(tmp).replace(path)
+        except OSError as exc:
+            raise _naming(exc, path) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """The same error about ``path`` (the user's target), not the temporary file."""
+    if exc.errno is None:
+        return exc
+    return type(exc)(exc.errno, f"{exc.strerror} (saving the download to {path})", str(path))
+
+
+def _download_error(
+    exc: httpx.RequestError, url: httpx.URL, destination: object
+) -> APIConnectionError:
+    where = _no_query(url)
+    into = f" to {destination}" if isinstance(destination, str | os.PathLike) else ""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(
+            f"Downloading {where}{into} timed out ({type(exc).__name__}): pass a larger "
+            "timeout= (the whole download) or stall_timeout= (the longest pause) to "
+            "download_output.",
+            method="GET",
+            url=str(where),
+        )
+    return APIConnectionError(
+        f"Downloading {where}{into} failed ({type(exc).__name__}: {exc}).",
+        method="GET",
+        url=str(where),
+    )
