@@ -50,6 +50,7 @@ async def all_or_nothing(coroutines: Iterable[Coroutine[Any, Any, None]]) -> Non
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 @contextlib.asynccontextmanager
