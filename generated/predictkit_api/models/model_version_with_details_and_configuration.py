@@ -20,16 +20,21 @@ T = TypeVar("T", bound="ModelVersionWithDetailsAndConfiguration")
 
 @_attrs_define
 class ModelVersionWithDetailsAndConfiguration:
+    """The create-version answer. The official client reads `configuration`; the API reference's sample lacks it (number,
+    release_notes, created_at, container_image_digest, schemas only), so it is optional here.
+
+    """
+
     number: int
     release_notes: str
     created_at: datetime.datetime
     schemas: Schemas
-    configuration: ModelVersionConfiguration
     container_image_digest: str | Unset = UNSET
     compatibilities: Compatibilities | Unset = UNSET
     """ Which vendor-compatible endpoints a version answers. """
     size: int | Unset = UNSET
     """ Compressed image size in bytes. """
+    configuration: ModelVersionConfiguration | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,8 +46,6 @@ class ModelVersionWithDetailsAndConfiguration:
 
         schemas = self.schemas.to_dict()
 
-        configuration = self.configuration.to_dict()
-
         container_image_digest = self.container_image_digest
 
         compatibilities: dict[str, Any] | Unset = UNSET
@@ -50,6 +53,10 @@ class ModelVersionWithDetailsAndConfiguration:
             compatibilities = self.compatibilities.to_dict()
 
         size = self.size
+
+        configuration: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.configuration, Unset):
+            configuration = self.configuration.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -59,7 +66,6 @@ class ModelVersionWithDetailsAndConfiguration:
                 "release_notes": release_notes,
                 "created_at": created_at,
                 "schemas": schemas,
-                "configuration": configuration,
             }
         )
         if container_image_digest is not UNSET:
@@ -68,6 +74,8 @@ class ModelVersionWithDetailsAndConfiguration:
             field_dict["compatibilities"] = compatibilities
         if size is not UNSET:
             field_dict["size"] = size
+        if configuration is not UNSET:
+            field_dict["configuration"] = configuration
 
         return field_dict
 
@@ -86,8 +94,6 @@ class ModelVersionWithDetailsAndConfiguration:
 
         schemas = Schemas.from_dict(d.pop("schemas"))
 
-        configuration = ModelVersionConfiguration.from_dict(d.pop("configuration"))
-
         container_image_digest = d.pop("container_image_digest", UNSET)
 
         _compatibilities = d.pop("compatibilities", UNSET)
@@ -99,15 +105,22 @@ class ModelVersionWithDetailsAndConfiguration:
 
         size = d.pop("size", UNSET)
 
+        _configuration = d.pop("configuration", UNSET)
+        configuration: ModelVersionConfiguration | Unset
+        if isinstance(_configuration, Unset):
+            configuration = UNSET
+        else:
+            configuration = ModelVersionConfiguration.from_dict(_configuration)
+
         model_version_with_details_and_configuration = cls(
             number=number,
             release_notes=release_notes,
             created_at=created_at,
             schemas=schemas,
-            configuration=configuration,
             container_image_digest=container_image_digest,
             compatibilities=compatibilities,
             size=size,
+            configuration=configuration,
         )
 
         model_version_with_details_and_configuration.additional_properties = d
