@@ -142,7 +142,9 @@ def test_wait_without_a_stream_polls(api: Api, predictkit_server: ReferenceServe
     created = api("create", {"input": {"stream_available": False, "sleep": 0.2}}, model="demo/echo")
     assert api("wait", created.id).status == "succeeded"
     assert paths(predictkit_server, "stream_prediction") == []
-    assert 2 <= len(paths(predictkit_server, "get_prediction")) <= 10
+    # How many polls a 0.2 s run takes depends on the machine's load (a slow first poll already
+    # sees the end); only that it polled, with backoff rather than a tight loop, is certain.
+    assert 1 <= len(paths(predictkit_server, "get_prediction")) <= 10
 
 
 def test_output_iterator_falls_back_when_the_stream_is_gone(
