@@ -225,3 +225,15 @@ def test_webhooks_go_only_to_loopback_by_default() -> None:
 def test_a_prediction_with_a_remote_webhook_is_still_created(client: httpx.Client) -> None:
     body = create(client, {}, prefer="wait=5", webhook={"url": "https://example.com/hook"})
     assert body["status"] == "succeeded"
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/hook", "http://[::1/hook"])
+def test_a_webhook_url_nothing_could_be_sent_to_is_422(
+    server: ReferenceServer, client: httpx.Client, url: str
+) -> None:
+    response = client.post(
+        "/predictions", json={"model": "demo/echo", "input": {}, "webhook": {"url": url}}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "webhook", "url"]
+    assert server.prediction_count() == 0

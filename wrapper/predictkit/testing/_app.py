@@ -40,6 +40,7 @@ from predictkit.testing._validation import (
     required_param,
     uuid_path,
 )
+from predictkit.testing._webhooks import is_url
 
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": ["string", "null"]}
@@ -296,6 +297,9 @@ class Routes:
             if not re.match(r"^https?://[^\s/]+", url):
                 msg = "URL scheme should be 'http' or 'https'"
                 raise ValidationFailed([problem(("body", "webhook", "url"), msg, "url_scheme")])
+            if not is_url(url):  # e.g. a port over 65535, a broken IPv6 address
+                msg = "Input should be a valid URL"
+                raise ValidationFailed([problem(("body", "webhook", "url"), msg, "url_parsing")])
             webhook = Webhook(url, body["webhook"].get("secret"))
         model = self.store.model(owner, name, authenticated=True)
         version = self.store.version(model, number)

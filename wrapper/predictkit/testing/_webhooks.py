@@ -28,6 +28,16 @@ from predictkit.webhooks import SIGNATURE_HEADER, sign_webhook
 Spawn = Callable[[Coroutine[Any, Any, None]], object]
 
 
+def is_url(url: str) -> bool:
+    """Whether ``url`` is a URL a delivery could be sent to: httpx parses it, with a host and a
+    port a socket takes (httpx alone accepts port 99999, and connecting then raises)."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return bool(parsed.host) and (parsed.port is None or 0 < parsed.port < 65536)
+
+
 def is_loopback(url: str) -> bool:
     """Whether ``url`` names a loopback host, judged from the URL alone (no DNS lookup)."""
     try:
