@@ -142,7 +142,9 @@ def test_wait_without_a_stream_polls(api: Api, predictkit_server: ReferenceServe
     created = api("create", {"input": {"stream_available": False, "sleep": 0.2}}, model="demo/echo")
     assert api("wait", created.id).status == "succeeded"
     assert paths(predictkit_server, "stream_prediction") == []
-    assert 2 <= len(paths(predictkit_server, "get_prediction")) <= 10
+    # How many polls a 0.2 s run takes depends on the machine's load (a slow first poll already
+    # sees the end); only that it polled, with backoff rather than a tight loop, is certain.
+    assert 1 <= len(paths(predictkit_server, "get_prediction")) <= 10
 
 
 def test_output_iterator_falls_back_when_the_stream_is_gone(
@@ -156,10 +158,11 @@ def test_output_iterator_falls_back_when_the_stream_is_gone(
 
 
 def test_a_stream_outlives_quiet_periods_longer_than_the_servers_idle_gap() -> None:
-    # This server closes idle streams after 0.6 s; the prediction says nothing for 4 s: more
-    # idle closes in a row than a stream tolerates failures (MAX_RECONNECTS).
+    # This server closes idle streams after 0.2 s; the prediction says nothing for 4 s: about
+    # 20 idle closes in a row, far more than a stream tolerates failures (MAX_RECONNECTS), even
+    # if CPU load made each round three times slower.
     with (
-        ReferenceServer(wait_ceiling=0.6) as server,
+        ReferenceServer(wait_ceiling=0.2) as server,
         Client(access_token=server.token, api_base_url=server.url) as client,
     ):
         created = client.predictions.create(
@@ -169,7 +172,9 @@ def test_a_stream_outlives_quiet_periods_longer_than_the_servers_idle_gap() -> N
         connections = len(paths(server, "stream_prediction"))
     assert [e.event for e in events] == ["init", "output", "done"]
     assert events[1].data == "late"
-    assert MAX_RECONNECTS < connections <= 9  # reconnected after each idle close, no tight loop
+    # Reconnected after each idle close; each connection lasts at least the 0.2 s idle gap, so
+    # even a slow run stays far below the bound a tight reconnect loop would break.
+    assert MAX_RECONNECTS < connections <= 60
 
 
 def test_a_stream_resumed_after_its_end_stops_instead_of_reconnecting_forever() -> None:

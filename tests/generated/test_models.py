@@ -48,8 +48,10 @@ from predictkit_api.models import (
     CreatePredictionRequest,
     HTTPValidationError,
     LegacyModelHardware,
+    ModelVersionConfiguration,
     ModelVersionList,
     ModelVersionWithDetails,
+    ModelVersionWithDetailsAndConfiguration,
     ModelWithDetails,
     Prediction,
     PredictionList,
@@ -62,6 +64,7 @@ from predictkit_api.models import (
 from predictkit_api.models.error_source import ERROR_SOURCE_VALUES
 from predictkit_api.models.model_visibility import MODEL_VISIBILITY_VALUES
 from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES
+from predictkit_api.client import AuthenticatedClient
 from predictkit_api.types import UNSET
 
 DATA = Path(__file__).parent / "data"
@@ -143,9 +146,45 @@ EXAMPLES: dict[str, Parser] = {
 }
 
 
+# Examples that are not an object: the operation's generated parser reads them.
+NON_OBJECT_EXAMPLES = {"cancel_prediction.response.json"}
+
+
 def test_every_data_file_is_covered() -> None:
     on_disk = {p.name for p in DATA.glob("*.json")}
-    assert on_disk == set(EXAMPLES)
+    assert on_disk == set(EXAMPLES) | NON_OBJECT_EXAMPLES
+
+
+def test_cancel_example_null_body_parses() -> None:
+    body = (DATA / "cancel_prediction.response.json").read_bytes()
+    assert json.loads(body) is None
+    client = AuthenticatedClient(base_url="https://api.wrift.ai/v1", token="t")
+    response = httpx.Response(200, content=body)
+    assert cancel_prediction._parse_response(client=client, response=response) is None
+
+
+def test_create_version_answer_without_configuration_parses() -> None:
+    # The reference's create-version sample (catalog 4.8) carries only number, release_notes,
+    # created_at, container_image_digest and schemas: no `configuration`, no `compatibilities`.
+    # The values are the reference's placeholders; the schemas are its request sample's.
+    request = load_object("create_model_version.request.json")
+    body = {
+        "number": 0,
+        "release_notes": "string",
+        "created_at": "2019-08-24T14:15:22Z",
+        "container_image_digest": "string",
+        "schemas": request["schemas"],
+    }
+    version = ModelVersionWithDetailsAndConfiguration.from_dict(body)
+    assert version.configuration is UNSET
+    assert version.compatibilities is UNSET
+    assert version.created_at == UTC_EXAMPLE_TIME
+    assert_same_json(body, version.to_dict())
+    full = ModelVersionWithDetailsAndConfiguration.from_dict(
+        body | {"configuration": {"hardware_identifier": "cpu", "variable_names": ["K"]}}
+    )
+    assert isinstance(full.configuration, ModelVersionConfiguration)
+    assert full.configuration.variable_names == ["K"]
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

@@ -6,10 +6,14 @@ the spec does not describe (or stop sending what it does) without this test fail
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
+import pytest
+from openapi_core.exceptions import OpenAPIError
 from predictkit.testing import ReferenceServer
 
-from ._spec import check, document
+from ._spec import check, check_lenient, document
 from .conftest import create, finished
 
 SHA = "sha256:" + "ab" * 32
@@ -349,3 +353,43 @@ def test_tour_of_every_operation(server: ReferenceServer, client: httpx.Client) 
     assert toured == spec_operation_ids()
     for recorded in server.requests:
         assert recorded.status_code is not None
+
+
+def _altered(response: httpx.Response, body: Any) -> httpx.Response:
+    """``response`` with another JSON body (same request, status and headers)."""
+    headers = {k: v for k, v in response.headers.items() if k != "content-length"}
+    return httpx.Response(
+        response.status_code, json=body, headers=headers, request=response.request
+    )
+
+
+def test_the_strict_view_holds_the_server_to_the_live_shapes(client: httpx.Client) -> None:
+    prediction = check(client.post("/predictions", json={"model": "demo/echo", "input": {}}))
+    body = prediction.json()
+    page = check(client.get("/predictions"))
+    created = check(
+        client.post(
+            "/models/demo/echo/versions",
+            json={
+                "release_notes": "r",
+                "container_image_digest": SHA,
+                "schemas": {"prediction": {"input": {}, "output": {}}},
+            },
+        )
+    )
+    user = check(client.get("/user"))
+    drifts = [
+        _altered(prediction, {k: v for k, v in body.items() if k != "stream"}),
+        _altered(prediction, {k: v for k, v in body.items() if k != "metrics"}),
+        _altered(prediction, body | {"url": "https://api.wrift.ai/v1/predictions/x"}),
+        _altered(prediction, body | {"logs": []}),
+        _altered(page, page.json() | {"next_url": None, "previous_url": None}),
+        _altered(created, {k: v for k, v in created.json().items() if k != "configuration"}),
+        _altered(user, user.json() | {"username": "demo"}),
+    ]
+    for drift in drifts:
+        # The client keeps parsing every documented shape (the spec accepts it) ...
+        check_lenient(drift)
+        # ... but the reference server may not send it.
+        with pytest.raises(OpenAPIError):
+            check(drift, request=False)

@@ -49,7 +49,7 @@ def test_cli_prints_its_url_and_serves() -> None:
 
 
 def test_cli_never_echoes_a_given_token() -> None:
-    process = _serve("--token", "my-own-token", "--wait-ceiling", "1")
+    process = _serve("--token", "my-own-token", "--wait-ceiling", "1", "--allow-remote-webhooks")
     try:
         assert process.stdout is not None
         assert URL_LINE.search(process.stdout.readline().strip())

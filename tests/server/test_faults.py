@@ -57,7 +57,7 @@ def test_drop_after_handling_creates_the_prediction(
 
 
 def test_delay_then_normal_answer(server: ReferenceServer, client: httpx.Client) -> None:
-    server.inject("list_models", Fault.delay(0.5))
+    server.inject("list_models", Fault.delay(5.0))  # far past the 0.1 s read timeout
     with pytest.raises(httpx.ReadTimeout):
         client.get("/models", timeout=0.1)
     response = client.get("/models")

@@ -13,12 +13,14 @@ from .conftest import make_client
 
 def test_every_response_carries_request_id_and_rate_headers(client: httpx.Client) -> None:
     ids = set()
-    for response in (client.get("/models"), client.get("/predictions/x"), client.get("/nope")):
+    for path in ("/models", "/predictions/x", "/nope"):
+        sent = int(time.time())  # taken before the request: the reset cannot precede it
+        response = client.get(path)
         uuid.UUID(response.headers["x-request-id"])
         ids.add(response.headers["x-request-id"])
         assert int(response.headers["x-ratelimit-limit"]) > 0
         assert int(response.headers["x-ratelimit-remaining"]) >= 0
-        assert int(response.headers["x-ratelimit-reset"]) >= int(time.time())
+        assert int(response.headers["x-ratelimit-reset"]) >= sent
     assert len(ids) == 3
 
 
@@ -35,9 +37,9 @@ def test_rate_limit_429_with_headers() -> None:
         assert isinstance(limited.json()["detail"], str)
         assert limited.headers["x-ratelimit-limit"] == "3"
         assert limited.headers["x-ratelimit-remaining"] == "0"
-        reset = int(limited.headers["x-ratelimit-reset"])
-        assert int(limited.headers["retry-after"]) >= 1
-        assert abs((reset - time.time()) - int(limited.headers["retry-after"])) <= 2
+        # The live API documents only the x-ratelimit-* headers on a 429: no Retry-After.
+        assert "retry-after" not in limited.headers
+        assert int(limited.headers["x-ratelimit-reset"]) == 10**10  # the window's end
         server.reset()
         assert client.get("/models").status_code == 200
 

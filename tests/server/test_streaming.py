@@ -52,7 +52,9 @@ def test_stream_closes_without_terminal_event_after_the_idle_gap(client: httpx.C
     created = create(client, {"sleep": 30})
     started = time.monotonic()
     stream = events(client, created["id"], prefer="wait=0.3")
-    assert 0.3 <= time.monotonic() - started < 5
+    # Closed by the 0.3 s idle gap, not by the prediction's end (30 s away): a margin no CPU
+    # load can eat, and no speed claim.
+    assert 0.3 <= time.monotonic() - started < 20
     assert [e.event for e in stream] == ["init"]
     later = events(client, created["id"], after_id="1", prefer="wait=0.2")
     assert later == []

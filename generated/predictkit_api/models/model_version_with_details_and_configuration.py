@@ -20,16 +20,21 @@ T = TypeVar("T", bound="ModelVersionWithDetailsAndConfiguration")
 
 @_attrs_define
 class ModelVersionWithDetailsAndConfiguration:
+    """The create-version answer. The official client reads `configuration`; the API reference's sample lacks it (number,
+    release_notes, created_at, container_image_digest, schemas only), so it is optional here.
+
+    """
+
     number: int
     release_notes: str
     created_at: datetime.datetime
     schemas: Schemas
-    configuration: ModelVersionConfiguration
     container_image_digest: str | None = None
     compatibilities: Compatibilities | None = None
     """ Which vendor-compatible endpoints a version answers. """
     size: int | None = None
     """ Compressed image size in bytes. """
+    configuration: ModelVersionConfiguration | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _null_keys: tuple[str, ...] = _attrs_field(init=False, default=(), repr=False)
     """ JSON keys of the optional fields given as null: to_dict sends these as null. """
@@ -43,8 +48,6 @@ class ModelVersionWithDetailsAndConfiguration:
 
         schemas = self.schemas.to_dict()
 
-        configuration = self.configuration.to_dict()
-
         container_image_digest = UNSET if self.container_image_digest is None else self.container_image_digest
 
         _compatibilities = UNSET if self.compatibilities is None else self.compatibilities
@@ -54,6 +57,11 @@ class ModelVersionWithDetailsAndConfiguration:
 
         size = UNSET if self.size is None else self.size
 
+        _configuration = UNSET if self.configuration is None else self.configuration
+        configuration: dict[str, Any] | Unset = UNSET
+        if not isinstance(_configuration, Unset):
+            configuration = _configuration.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -62,7 +70,6 @@ class ModelVersionWithDetailsAndConfiguration:
                 "release_notes": release_notes,
                 "created_at": created_at,
                 "schemas": schemas,
-                "configuration": configuration,
             }
         )
         if container_image_digest is not UNSET:
@@ -71,6 +78,8 @@ class ModelVersionWithDetailsAndConfiguration:
             field_dict["compatibilities"] = compatibilities
         if size is not UNSET:
             field_dict["size"] = size
+        if configuration is not UNSET:
+            field_dict["configuration"] = configuration
         for key in self._null_keys:  # a null the server sent where the spec allows none
             field_dict.setdefault(key, None)
 
@@ -91,8 +100,6 @@ class ModelVersionWithDetailsAndConfiguration:
 
         schemas = Schemas.from_dict(d.pop("schemas"))
 
-        configuration = ModelVersionConfiguration.from_dict(d.pop("configuration"))
-
         container_image_digest = d.pop("container_image_digest", None)
 
         _compatibilities = d.pop("compatibilities", UNSET)
@@ -104,15 +111,22 @@ class ModelVersionWithDetailsAndConfiguration:
 
         size = d.pop("size", None)
 
+        _configuration = d.pop("configuration", UNSET)
+        configuration: ModelVersionConfiguration | Unset
+        if isinstance(_configuration, Unset):
+            configuration = UNSET
+        else:
+            configuration = ModelVersionConfiguration.from_dict(_configuration)
+
         model_version_with_details_and_configuration = cls(
             number=number,
             release_notes=release_notes,
             created_at=created_at,
             schemas=schemas,
-            configuration=configuration,
             container_image_digest=container_image_digest,
             compatibilities=None if isinstance(compatibilities, Unset) else compatibilities,
             size=size,
+            configuration=None if isinstance(configuration, Unset) else configuration,
         )
         if (
             model_version_with_details_and_configuration.container_image_digest is None
@@ -123,6 +137,8 @@ class ModelVersionWithDetailsAndConfiguration:
             model_version_with_details_and_configuration._null_keys += ("compatibilities",)
         if model_version_with_details_and_configuration.size is None and "size" in src_dict:
             model_version_with_details_and_configuration._null_keys += ("size",)
+        if model_version_with_details_and_configuration.configuration is None and "configuration" in src_dict:
+            model_version_with_details_and_configuration._null_keys += ("configuration",)
 
         model_version_with_details_and_configuration.additional_properties = d
         return model_version_with_details_and_configuration

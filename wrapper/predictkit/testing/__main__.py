@@ -29,6 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--wait-ceiling", type=float, default=60.0, help="cap on Prefer: wait=N, seconds"
     )
+    parser.add_argument(
+        "--allow-remote-webhooks",
+        action="store_true",
+        help="also deliver webhooks to addresses other than loopback (default: loopback only)",
+    )
     args = parser.parse_args(argv)
 
     stop = threading.Event()
@@ -38,7 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     server = ReferenceServer(
-        host=args.host, port=args.port, token=args.token, wait_ceiling=args.wait_ceiling
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        wait_ceiling=args.wait_ceiling,
+        allow_remote_webhooks=args.allow_remote_webhooks,
     )
     with server:
         print(f"export WRIFTAI_API_BASE_URL={shlex.quote(server.url)}", flush=True)

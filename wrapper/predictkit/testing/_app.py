@@ -29,6 +29,7 @@ from predictkit.testing._store import Model, User, render_version
 from predictkit.testing._uploads import PartStorage
 from predictkit.testing._validation import (
     ValidationFailed,
+    ascii_int,
     bool_header,
     check_body,
     check_schema,
@@ -40,6 +41,7 @@ from predictkit.testing._validation import (
     required_param,
     uuid_path,
 )
+from predictkit.testing._webhooks import is_url
 
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": ["string", "null"]}
@@ -139,7 +141,7 @@ _VARIABLE_BODY = {
     "properties": {"name": _STR, "key": _STR, "value": _STR, "secret": {"type": "boolean"}},
 }
 
-_MODEL_REF = re.compile(r"^(?P<owner>[^/:\s]+)/(?P<name>[^/:\s]+)(?::(?P<number>\d+))?$")
+_MODEL_REF = re.compile(r"^(?P<owner>[^/:\s]+)/(?P<name>[^/:\s]+)(?::(?P<number>[^/:\s]+))?$")
 _URL_FIELDS = ("source_url", "license_url", "paper_url")
 
 
@@ -150,19 +152,28 @@ def _check_uri(value: Any, loc: tuple[str | int, ...]) -> list[dict[str, Any]]:
     return []
 
 
+# A wait duration: ASCII decimal seconds, as clients format them (``10``, ``2.5``, ``1e-05``).
+_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?")
+
+
 def prefer_wait(header: str | None) -> tuple[bool, float | None]:
-    """``Prefer`` -> (wait asked for, seconds or None for a bare ``wait``); other tokens ignored."""
+    """``Prefer`` -> (wait asked for, seconds or None for a bare ``wait``).
+
+    Other preferences are ignored, and so is a ``wait`` whose value is not a duration
+    (``wait=abc``, ``wait=nan``, ``wait=``): an invalid preference is no preference (RFC 7240).
+    """
     asked, seconds = False, None
     for preference in (header or "").split(","):
         key, sep, value = preference.split(";")[0].strip().partition("=")  # drop parameters
         if key.strip().lower() != "wait":
             continue
-        asked = True
-        try:
-            number = float(value.strip().strip('"')) if sep else math.nan
-        except ValueError:
-            number = math.nan
-        seconds = max(0.0, number) if math.isfinite(number) else None
+        if not sep:
+            asked, seconds = True, None
+            continue
+        value = value.strip().strip('"')
+        if _SECONDS.fullmatch(value):
+            number = float(value)
+            asked, seconds = True, (number if math.isfinite(number) else None)
     return asked, seconds
 
 
@@ -254,7 +265,12 @@ class Routes:
         if ref is None:
             msg = "Value error, model must be 'owner/name' or 'owner/name:version_number'"
             raise ValidationFailed([problem(("body", "model"), msg, "value_error")])
-        number = int(ref["number"]) if ref["number"] is not None else None
+        number = None
+        if ref["number"] is not None:
+            number = ascii_int(ref["number"])
+            if number is None:
+                msg = "Value error, a version number is written in ASCII digits"
+                raise ValidationFailed([problem(("body", "model"), msg, "value_error")])
         return await self._create(request, ref["owner"], ref["name"], number, body)
 
     async def create_model_prediction(self, request: Request) -> Response | EventStreamResponse:
@@ -282,6 +298,9 @@ class Routes:
             if not re.match(r"^https?://[^\s/]+", url):
                 msg = "URL scheme should be 'http' or 'https'"
                 raise ValidationFailed([problem(("body", "webhook", "url"), msg, "url_scheme")])
+            if not is_url(url):  # e.g. a port over 65535, a broken IPv6 address
+                msg = "Input should be a valid URL"
+                raise ValidationFailed([problem(("body", "webhook", "url"), msg, "url_parsing")])
             webhook = Webhook(url, body["webhook"].get("secret"))
         model = self.store.model(owner, name, authenticated=True)
         version = self.store.version(model, number)
@@ -323,7 +342,9 @@ class Routes:
     async def cancel_prediction(self, request: Request) -> Response:
         prediction_id = uuid_path("prediction_id", request.path_params["prediction_id"])
         prediction = self.store.prediction(prediction_id)
-        if prediction.terminal:
+        # A repeated cancel is a success whether or not the first has taken effect yet, so its
+        # answer never depends on the timing of the cancel latency.
+        if prediction.terminal and not prediction.cancel_requested:
             raise ApiError(409, "Prediction has already finished and cannot be cancelled.")
         prediction.request_cancel()
         return _json(None)
@@ -336,10 +357,11 @@ class Routes:
         raw_after = request.query_params.get("after_id")
         after_id = 0
         if raw_after is not None:
-            if not raw_after.isdigit():
+            parsed = ascii_int(raw_after)
+            if parsed is None or parsed < 0:
                 msg = "after_id must be an event id from this stream"
                 raise ValidationFailed([problem(("query", "after_id"), msg, "value_error")])
-            after_id = int(raw_after)
+            after_id = parsed
         _, seconds = prefer_wait(request.headers.get("prefer"))
         idle = (
             self.ctx.stream_idle_timeout if seconds is None else min(seconds, self.ctx.wait_ceiling)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-import time
 import uuid
 import zlib
 from collections.abc import Awaitable, Callable
@@ -165,8 +164,9 @@ class Gate:
             state = self.ctx.window.hit()
             window[:] = [state]
             if not state.allowed:
-                retry = {"retry-after": str(state.retry_after(time.time()))}
-                return 429, "Rate limit exceeded.", retry
+                # Like the live API: only the x-ratelimit-* headers say when to retry (no
+                # Retry-After; ``Fault.status(429, retry_after=...)`` sends one when a test wants).
+                return 429, "Rate limit exceeded.", {}
             authenticated = self._authenticate(headers.get("authorization"))
             refused = authenticated is None or (not authenticated and op not in PUBLIC_OPERATIONS)
             if refused and op is not None:
@@ -190,7 +190,7 @@ class Gate:
         """The body (at most ``max_body_bytes`` of it) and whether it was larger than that."""
         limit = self.ctx.max_body_bytes
         declared = headers.get("content-length", "")
-        too_large = declared.isdigit() and int(declared) > limit
+        too_large = declared.isascii() and declared.isdigit() and int(declared) > limit
         chunks: list[bytes] = []
         size = 0
         more = True

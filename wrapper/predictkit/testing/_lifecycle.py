@@ -210,7 +210,7 @@ class Prediction:
         """Ask the task to stop; the status turns ``cancelled`` once the task has stopped.
 
         As on the platform, the cancel takes effect a moment later (``CANCEL_LATENCY``), so the
-        status is unchanged right after the request and a repeated cancel is still accepted.
+        status is unchanged right after the request. A repeated cancel is a no-op.
         """
         if self.cancel_requested or self.task is None:
             return

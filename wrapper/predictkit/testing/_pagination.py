@@ -24,14 +24,21 @@ def _encode(direction: str, key: SortKey) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+MAX_CURSOR = 1024  # characters; the cursors this server makes are far shorter
+
+
 def _decode(cursor: str) -> tuple[str, SortKey]:
     try:
+        if len(cursor) > MAX_CURSOR or not cursor.isascii():
+            raise ValueError("not a cursor of ours")
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         direction, key = json.loads(raw)
         if direction not in {"next", "prev"} or not isinstance(key, list):
             raise ValueError(direction)
+        if not all(isinstance(part, str | int) and not isinstance(part, bool) for part in key):
+            raise ValueError(key)  # our sort keys are flat strings and integers
         return direction, tuple(key)
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, binascii.Error, RecursionError):
         raise ValidationFailed(
             [problem(("query", "cursor"), "Invalid cursor", "value_error")]
         ) from None

@@ -40,10 +40,6 @@ class WindowState:
             "x-ratelimit-reset": str(math.ceil(self.reset)),
         }
 
-    def retry_after(self, now: float) -> int:
-        """Whole seconds until the window resets (at least 1), for ``Retry-After``."""
-        return max(1, math.ceil(self.reset - now))
-
 
 class FixedWindow:
     """Counts requests in fixed windows aligned to wall-clock time; enforced only if ``enforce``."""

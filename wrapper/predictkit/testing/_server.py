@@ -52,7 +52,8 @@ class ReferenceServer:
     """A local, faithful WriftAI v1 API for tests: demo models, faults, rate limits, webhooks.
 
     ``start()`` (or ``with``) serves on ``host:port`` (port 0 picks a free one); ``url`` is the
-    API base URL to give a client, ``token`` the one accepted bearer token.
+    API base URL to give a client, ``token`` the one accepted bearer token. Webhooks are
+    delivered to loopback addresses only, unless ``allow_remote_webhooks=True``.
     """
 
     def __init__(
@@ -69,6 +70,7 @@ class ReferenceServer:
         webhook_retries: int = 3,
         webhook_backoff: float = 0.2,
         webhook_timeout: float = 5.0,
+        allow_remote_webhooks: bool = False,
     ) -> None:
         self.host = host
         self.token = token if token is not None else "pk-test-" + secrets.token_urlsafe(24)
@@ -80,6 +82,7 @@ class ReferenceServer:
         self._webhook_retries = webhook_retries
         self._webhook_backoff = webhook_backoff
         self._webhook_timeout = webhook_timeout
+        self._allow_remote_webhooks = allow_remote_webhooks
         self._faults = FaultQueue()
         self._log = RequestLog()
         self._window = FixedWindow(rate_limit)
@@ -161,7 +164,11 @@ class ReferenceServer:
         )
         async with httpx.AsyncClient(timeout=self._webhook_timeout) as client:
             dispatcher = WebhookDispatcher(
-                client, store.spawn, retries=self._webhook_retries, backoff=self._webhook_backoff
+                client,
+                store.spawn,
+                retries=self._webhook_retries,
+                backoff=self._webhook_backoff,
+                allow_remote=self._allow_remote_webhooks,
             )
             store.on_prediction_change = dispatcher.enqueue
             config = uvicorn.Config(

@@ -11,6 +11,7 @@ Input schemas of model versions are checked with a small JSON Schema subset: ``t
 from __future__ import annotations
 
 import json
+import math
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -125,15 +126,61 @@ def check_schema(schema: Mapping[str, Any], value: Any, loc: Loc) -> list[Proble
     return problems
 
 
+MAX_DEPTH = 64  # nesting levels of arrays and objects a request body may have
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 overflows to inf
+        raise ValueError(f"number out of range: {text}")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _sendable(value: Any) -> bool:
+    """Whether every string encodes as UTF-8 and nesting stays within ``MAX_DEPTH`` levels.
+
+    Iterative, so no input can exhaust the stack; a value that passes can be stored and sent back.
+    """
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode()
+                except UnicodeEncodeError:  # a lone surrogate such as "\ud800"
+                    return False
+            continue
+        if isinstance(item, dict | list):
+            if depth >= MAX_DEPTH:
+                return False
+            members = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending.extend((member, depth + 1) for member in members)
+    return True
+
+
 def parse_json_body(body: bytes) -> Any:
-    """The decoded JSON body, or 422 as FastAPI answers a body that is not JSON."""
+    """The decoded JSON body, or 422 as FastAPI answers a body that is not JSON.
+
+    Strict JSON only: ``NaN``, ``Infinity`` and numbers that overflow a float are not JSON, and a
+    body nested deeper than ``MAX_DEPTH`` or with a string that is not valid Unicode is refused
+    too, so everything stored can be sent back.
+    """
     try:
-        return json.loads(body)
-    except ValueError as exc:
+        value = json.loads(body, parse_float=_finite, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
         pos = exc.pos if isinstance(exc, json.JSONDecodeError) else 0
         raise ValidationFailed(
             [problem(("body", pos), "JSON decode error", "json_invalid")]
         ) from None
+    if not _sendable(value):
+        msg = f"JSON decode error: nested deeper than {MAX_DEPTH} levels or not valid Unicode"
+        raise ValidationFailed([problem(("body",), msg, "json_invalid")])
+    return value
 
 
 def check_body(schema: Mapping[str, Any], body: bytes) -> dict[str, Any]:
@@ -150,12 +197,21 @@ def check_body(schema: Mapping[str, Any], body: bytes) -> dict[str, Any]:
     return value
 
 
+# ASCII digits only (str.isdigit() and int() also take other scripts' digits), within int64.
+_ASCII_INT = re.compile(r"-?[0-9]{1,18}")
+
+
+def ascii_int(raw: str) -> int | None:
+    """``raw`` as an integer when it is one written in ASCII digits, else None."""
+    return int(raw) if _ASCII_INT.fullmatch(raw) else None
+
+
 def _int_param(loc: Loc, raw: str) -> int:
-    try:
-        return int(raw, 10)
-    except ValueError:
+    value = ascii_int(raw)
+    if value is None:
         msg = "Input should be a valid integer, unable to parse string as an integer"
-        raise ValidationFailed([problem(loc, msg, "int_parsing")]) from None
+        raise ValidationFailed([problem(loc, msg, "int_parsing")])
+    return value
 
 
 def page_size(query: Mapping[str, str]) -> int:

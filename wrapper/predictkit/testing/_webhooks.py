@@ -5,11 +5,17 @@ a receiver sees them in status order even while an earlier one is being retried.
 gets a non-2xx answer or a connection error is retried after ``backoff * 2**n`` seconds, at most
 ``retries`` times; then it is given up and the next update is sent. Senders run as background
 tasks and never hold up request handling.
+
+Deliveries go only to loopback addresses (``localhost``, ``127.0.0.0/8``, ``::1``) unless the
+server was started with ``allow_remote_webhooks``: a test server must not post to the internet
+(``https://example.com/hook`` in an example) or to other hosts on the network. A prediction
+with any other webhook URL is created as usual; its updates are simply not sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -22,13 +28,44 @@ from predictkit.webhooks import SIGNATURE_HEADER, sign_webhook
 Spawn = Callable[[Coroutine[Any, Any, None]], object]
 
 
+def is_url(url: str) -> bool:
+    """Whether ``url`` is a URL a delivery could be sent to: httpx parses it, with a host and a
+    port a socket takes (httpx alone accepts port 99999, and connecting then raises)."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return bool(parsed.host) and (parsed.port is None or 0 < parsed.port < 65536)
+
+
+def is_loopback(url: str) -> bool:
+    """Whether ``url`` names a loopback host, judged from the URL alone (no DNS lookup)."""
+    try:
+        host = httpx.URL(url).host
+    except httpx.InvalidURL:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class WebhookDispatcher:
     """Queues updates per prediction and runs one ordered sender per prediction."""
 
     def __init__(
-        self, client: httpx.AsyncClient, spawn: Spawn, *, retries: int, backoff: float
+        self,
+        client: httpx.AsyncClient,
+        spawn: Spawn,
+        *,
+        retries: int,
+        backoff: float,
+        allow_remote: bool = False,
     ) -> None:
         self._client = client
+        self._allow_remote = allow_remote
         self._spawn = spawn
         self._retries = retries
         self._backoff = backoff
@@ -37,6 +74,8 @@ class WebhookDispatcher:
     def enqueue(self, prediction: Prediction) -> None:
         """Snapshot the prediction now and queue it for delivery."""
         if prediction.webhook is None:
+            return
+        if not (self._allow_remote or is_loopback(prediction.webhook.url)):
             return
         body = json.dumps(prediction.details(), separators=(",", ":")).encode()
         queue = self._queues.get(prediction.id)
