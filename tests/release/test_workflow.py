@@ -156,5 +156,12 @@ def test_nox_invocations_are_read_like_nox_reads_them(
     assert nox_invocations(script) == sessions
 
 
+def test_every_action_is_pinned_to_a_commit() -> None:
+    for job in load()["jobs"].values():
+        for step in job["steps"]:
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+
+
 def test_default_sessions_exist() -> None:
     assert set(noxfile_constant("nox.options.sessions")) <= set(nox_sessions())
