@@ -6,6 +6,8 @@
 
 Generation is deterministic: the generator and ruff are pinned (pyproject.toml, group
 `generate`), and ruff runs with generator-ruff.toml rather than any config found on the machine.
+The package gets a PEP 561 `py.typed` marker (the generator writes one only with its packaging
+metadata, which we do not use), so installed users get its types, not Any.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 PACKAGE = "predictkit_api"
+PY_TYPED = "# Marker file for PEP 561: predictkit_api ships inline type annotations.\n"
 
 
 def generate_into(root: Path, dest: Path) -> None:
@@ -50,6 +53,7 @@ def generate_into(root: Path, dest: Path) -> None:
     config = ["--config", str(root / "generator-ruff.toml"), "--no-cache"]
     subprocess.run([*ruff, "check", *config, "--fix-only", "--exit-zero", str(out)], check=True)
     subprocess.run([*ruff, "format", *config, str(out)], check=True)
+    (out / "py.typed").write_text(PY_TYPED)
 
 
 def tree_diff(expected: Path, actual: Path) -> str:
