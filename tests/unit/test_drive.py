@@ -256,6 +256,10 @@ async def test_a_429_without_retry_after_polls_as_usual(
 # --- stream to polling --------------------------------------------------------------------------
 
 
+def streaming() -> PredictionWithIO:
+    return pred("started", stream=True)
+
+
 def heard(n: int) -> Heard:
     return Heard(last_id=str(n), events=1, terminal=False)
 
@@ -279,7 +283,7 @@ async def test_one_transient_failure_keeps_listening(run: Callable[..., Awaitabl
     clock = Clock()
     fetches = [ServerError("x", status_code=502), pred("started", stream=True), pred("succeeded")]
     script = Script(clock, fetches, [heard(1), heard(2), heard(3)])
-    await run(wait_policy(pred("started", stream=True), WaitOptions(), clock=clock), bounded(script))
+    await run(wait_policy(streaming(), WaitOptions(), clock=clock), bounded(script))
     assert kinds(script.steps) == [
         "Notify", "Listen", "Fetch", "Listen", "Fetch", "Listen", "Fetch", "Notify",
     ]  # fmt: skip
@@ -295,7 +299,7 @@ async def test_a_stream_that_ended_while_the_status_lags_switches_to_polling_for
     fetches = [pred("started", stream=True), pred("started", stream=True), pred("succeeded")]
     ended = Heard(last_id="9", events=1, terminal=True)
     script = Script(clock, fetches, [ended])
-    await run(wait_policy(pred("started", stream=True), WaitOptions(), clock=clock), bounded(script))
+    await run(wait_policy(streaming(), WaitOptions(), clock=clock), bounded(script))
     assert kinds(script.steps) == [
         "Notify", "Listen", "Fetch", "Sleep", "Fetch", "Sleep", "Fetch", "Notify",
     ]  # fmt: skip
@@ -308,7 +312,7 @@ async def test_a_stream_that_is_gone_switches_to_polling(
     clock = Clock()
     fetches = [pred("started", stream=True), pred("started", stream=True), pred("succeeded")]
     script = Script(clock, fetches, [NotFoundError("no stream", status_code=404)])
-    await run(wait_policy(pred("started", stream=True), WaitOptions(), clock=clock), bounded(script))
+    await run(wait_policy(streaming(), WaitOptions(), clock=clock), bounded(script))
     assert kinds(script.steps) == [
         "Notify", "Listen", "Fetch", "Sleep", "Fetch", "Sleep", "Fetch", "Notify",
     ]  # fmt: skip
@@ -324,7 +328,7 @@ async def test_a_quiet_listen_counts_as_failed_and_a_lively_one_resets_the_count
     listens = [quiet, quiet, heard(1), quiet, quiet, heard(2)]
     fetches = [pred("started", stream=True) for _ in range(5)] + [pred("succeeded")]
     script = Script(clock, fetches, listens, listen_takes=0.1)
-    await run(wait_policy(pred("started", stream=True), WaitOptions(), clock=clock), bounded(script))
+    await run(wait_policy(streaming(), WaitOptions(), clock=clock), bounded(script))
     assert kinds(script.steps).count("Listen") == 6
     assert "Sleep" not in kinds(script.steps)
 
@@ -337,5 +341,5 @@ async def test_a_listen_lasting_exactly_half_a_second_is_not_quiet(
     empty = Heard(last_id=None, events=0, terminal=False)
     fetches = [pred("started", stream=True) for _ in range(3)] + [pred("succeeded")]
     script = Script(clock, fetches, [empty] * 4, listen_takes=0.5)
-    await run(wait_policy(pred("started", stream=True), WaitOptions(), clock=clock), bounded(script))
+    await run(wait_policy(streaming(), WaitOptions(), clock=clock), bounded(script))
     assert kinds(script.steps).count("Listen") == 4

@@ -27,7 +27,7 @@ from predictkit import (
     ValidationErrorDetail,
     _http,
 )
-from predictkit._http import Call, Retry, RetryPolicy, Sender, error_from_response
+from predictkit._http import Call, RetryPolicy, Sender, error_from_response
 from predictkit.resources.predictions import create_call, get_call
 
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
@@ -438,7 +438,8 @@ def test_a_connection_error_without_detail_still_says_so() -> None:
 
 def test_an_empty_detail_does_not_replace_the_status_line() -> None:
     response = httpx.Response(418, json={"detail": ""}, request=httpx.Request("GET", URL))
-    assert str(error_from_response(response)) == f"GET /v1/predictions/{PID} failed: 418 I'm a teapot"
+    expected = f"GET /v1/predictions/{PID} failed: 418 I'm a teapot"
+    assert str(error_from_response(response)) == expected
 
 
 def test_a_5xx_without_hints_gives_no_advice() -> None:
