@@ -472,3 +472,41 @@ def test_each_attempt_and_retry_is_logged(
         ("INFO", f"retrying {where} in 1.00s after ConnectError (retry 2 of 2)"),
         ("DEBUG", f"{where} -> 200 (250.0 ms)"),
     ]
+
+
+# --- unreadable bodies --------------------------------------------------------------------------
+
+
+def test_an_unreadable_success_body_names_the_problem_and_the_request() -> None:
+    def build(data: object) -> object:
+        raise KeyError("status")
+
+    response = httpx.Response(200, json={}, request=httpx.Request("GET", URL))
+    with pytest.raises(ResponseParseError) as info:
+        _http.parse_body(response, build)
+    assert info.value.url == URL
+    assert "KeyError: 'status'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("headers", "described"),
+    [
+        ({"content-type": "text/html; charset=utf-8"}, "text/html, 6 bytes)"),
+        ({}, ": no content type, 6 bytes)"),
+    ],
+)
+def test_a_non_json_body_is_described_by_its_media_type_and_size(
+    headers: dict[str, str], described: str
+) -> None:
+    response = httpx.Response(
+        502, content=b"<html>", headers=headers, request=httpx.Request("GET", URL)
+    )
+    assert described in str(error_from_response(response))
+
+
+def test_only_a_text_detail_is_quoted_in_the_message() -> None:
+    detail = [{"loc": ["body"], "msg": "bad"}]
+    response = httpx.Response(400, json={"detail": detail}, request=httpx.Request("GET", URL))
+    assert (
+        str(error_from_response(response)) == f"GET /v1/predictions/{PID} failed: 400 Bad Request"
+    )
