@@ -15,6 +15,7 @@ from predictkit import (
     APIConnectionError,
     NotFoundError,
     PredictionWithIO,
+    PredictKitError,
     RateLimitError,
     ServerError,
     WaitOptions,
@@ -67,8 +68,7 @@ DRIVERS: list[Callable[..., Awaitable[Any]]] = [run_sync, run_async]
 DRIVER_IDS = ["drive", "adrive"]
 
 
-def with_drivers(test: Callable[..., Any]) -> Callable[..., Any]:
-    return pytest.mark.parametrize("run", DRIVERS, ids=DRIVER_IDS)(test)
+with_drivers = pytest.mark.parametrize("run", DRIVERS, ids=DRIVER_IDS)
 
 
 # --- the drivers --------------------------------------------------------------------------------
@@ -269,7 +269,11 @@ async def test_two_transient_failures_in_a_row_switch_from_the_stream_to_polling
     run: Callable[..., Awaitable[Any]],
 ) -> None:
     clock = Clock()
-    fetches = [ServerError("x", status_code=502), APIConnectionError("y"), pred("succeeded")]
+    fetches: list[PredictionWithIO | PredictKitError] = [
+        ServerError("x", status_code=502),
+        APIConnectionError("y"),
+        pred("succeeded"),
+    ]
     script = Script(clock, fetches, [heard(1), heard(2)])
     first = pred("started", stream=True)
     await run(wait_policy(first, WaitOptions(), clock=clock), bounded(script))
@@ -281,7 +285,11 @@ async def test_two_transient_failures_in_a_row_switch_from_the_stream_to_polling
 @with_drivers
 async def test_one_transient_failure_keeps_listening(run: Callable[..., Awaitable[Any]]) -> None:
     clock = Clock()
-    fetches = [ServerError("x", status_code=502), pred("started", stream=True), pred("succeeded")]
+    fetches: list[PredictionWithIO | PredictKitError] = [
+        ServerError("x", status_code=502),
+        streaming(),
+        pred("succeeded"),
+    ]
     script = Script(clock, fetches, [heard(1), heard(2), heard(3)])
     await run(wait_policy(streaming(), WaitOptions(), clock=clock), bounded(script))
     assert kinds(script.steps) == [
