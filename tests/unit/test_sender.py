@@ -121,14 +121,19 @@ def sender(max_retries: int = 2, timeout: httpx.Timeout | None = None) -> Sender
     )
 
 
-def send(server: Server, call: Call, *, stream: bool = False, **kw: Any) -> httpx.Response:
+def send(server: Server, call: Call, *, stream: bool | None = None, **kw: Any) -> httpx.Response:
+    """Sender.send over ``server``; ``stream`` is passed only when given (None: the default)."""
+    streaming = {} if stream is None else {"stream": stream}
     with httpx.Client(transport=httpx.MockTransport(server)) as http:
-        return sender(**kw).send(http, call, stream=stream)
+        return sender(**kw).send(http, call, **streaming)
 
 
-async def asend(server: Server, call: Call, *, stream: bool = False, **kw: Any) -> httpx.Response:
+async def asend(
+    server: Server, call: Call, *, stream: bool | None = None, **kw: Any
+) -> httpx.Response:
+    streaming = {} if stream is None else {"stream": stream}
     async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
-        return await sender(**kw).asend(http, call, stream=stream)
+        return await sender(**kw).asend(http, call, **streaming)
 
 
 def get(deadline: float | None = None, timeout: httpx.Timeout | None = None) -> Call:
@@ -352,7 +357,7 @@ async def test_a_success_is_returned_unread_when_streaming(clock: FakeTime, run:
 
 
 @pytest.mark.parametrize("run", ["sync", "async"])
-async def test_a_success_is_read_when_not_streaming(clock: FakeTime, run: str) -> None:
+async def test_a_success_is_read_unless_streaming_is_asked_for(clock: FakeTime, run: str) -> None:
     server = Server(clock, httpx.Response(200, stream=Body(b"{}")))
     if run == "sync":
         response = send(server, get())
