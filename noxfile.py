@@ -5,6 +5,7 @@ Dev tools are pinned once, in pyproject.toml's [dependency-groups]; sessions ins
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -237,3 +238,47 @@ def bench(session: nox.Session) -> None:
     """Benchmarks: predictkit side by side with raw httpx, on loopback, as ratios."""
     session.install("-e", ".[testing]")
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+# mutmut 3 names a mutant after its file path, stripping only a leading `src/`, so it runs in a
+# staging copy where wrapper/predictkit sits at src/predictkit and `predictkit.x` keeps its name.
+# The modules it mutates (the core, issue 14) are [tool.mutmut] only_mutate in pyproject.toml.
+MUTATION_STAGED = ["tests", "pyproject.toml"]
+MUTATION_BAR = 90.0
+"""Least share of each module's mutants (in %) the unit suite must kill (tests/README.md)."""
+# mutmut's exit codes (mutmut/stats.py) that mean a test caught the mutant; a timeout is a hang
+# the suite noticed. "no tests" and "suspicious" count as survivors.
+MUTANT_CAUGHT = {1, 3, 36, 37, -24, 24, 152, 255}
+
+
+@nox.session(default=False)
+def mutation(session: nox.Session) -> None:
+    """Mutation testing of the core with the unit suite; prints killed/total/% per module and
+    fails when a module is below MUTATION_BAR.
+
+    Extra arguments go to `mutmut run`: `nox -s mutation -- --max-children 4`, or mutant names.
+    Slow (minutes): not part of the default run.
+    """
+    install_group(session, "mutation")
+    session.install("-e", ".[testing]")
+    stage = Path(session.create_tmp()) / "mutmut"
+    shutil.rmtree(stage, ignore_errors=True)
+    shutil.copytree(ROOT / "wrapper" / "predictkit", stage / "src" / "predictkit")
+    for name in MUTATION_STAGED:
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
+        copy(ROOT / name, stage / name)
+    args = session.posargs or ["--max-children", "2"]
+    with session.chdir(stage):
+        session.run("mutmut", "run", *args)
+    rows = []
+    for path in PYPROJECT["tool"]["mutmut"]["only_mutate"]:
+        codes = json.loads((stage / "mutants" / f"{path}.meta").read_text())["exit_code_by_key"]
+        tested = [c for c in codes.values() if c != 34]  # 34: skipped on purpose
+        rows.append((Path(path).name, sum(c in MUTANT_CAUGHT for c in tested), len(tested)))
+    rows.append(("core", sum(r[1] for r in rows), sum(r[2] for r in rows)))
+    for module, killed, total in rows:
+        session.log(f"{module:<14} {killed:>4}/{total:<4} {100 * killed / max(total, 1):5.1f}%")
+    session.log(f"survivors: cd {stage} && {Path(session.bin) / 'mutmut'} results")
+    low = [module for module, killed, total in rows if 100 * killed < MUTATION_BAR * total]
+    if low:
+        session.error(f"below {MUTATION_BAR:g}% killed: {', '.join(low)}")

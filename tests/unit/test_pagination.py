@@ -16,6 +16,15 @@ from predictkit.pagination import (
     check_page_size,
 )
 
+MAX_FETCHES = 1000
+"""More fetches than any test needs: a broken loop guard fails the test instead of hanging it."""
+
+
+def record(fetched: list[str], cursor: str) -> None:
+    fetched.append(cursor)
+    assert len(fetched) <= MAX_FETCHES, "iteration did not stop"
+
+
 # A three-page list: cursor -> (items, next cursor)
 PAGES: dict[str, tuple[list[int], str | None]] = {
     "p1": ([1, 2, 3], "p2"),
@@ -32,7 +41,7 @@ class Fetcher:
         self.limit = limit
 
     def __call__(self, cursor: str) -> Page[int]:
-        self.cursors.append(cursor)
+        record(self.cursors, cursor)
         return self.page(cursor)
 
     def page(self, cursor: str) -> Page[int]:
@@ -152,7 +161,7 @@ class AsyncFetcher:
         self.limit = limit
 
     async def __call__(self, cursor: str) -> AsyncPage[int]:
-        self.cursors.append(cursor)
+        record(self.cursors, cursor)
         return self.page(cursor)
 
     def page(self, cursor: str) -> AsyncPage[int]:
@@ -245,7 +254,7 @@ def endless_empty(limit: int | None = None) -> tuple[Page[int], list[str]]:
     fetched: list[str] = []
 
     def fetch(cursor: str) -> Page[int]:
-        fetched.append(cursor)
+        record(fetched, cursor)
         return Page([], f"c{len(fetched)}", cursor, limit=limit, fetch=fetch)
 
     return Page([1], "c0", None, limit=limit, fetch=fetch), fetched
@@ -264,7 +273,7 @@ class ScriptedFetcher:
         return Page(list(items), nxt, None, limit=self.limit, fetch=self.fetch)
 
     def fetch(self, cursor: str) -> Page[int]:
-        self.cursors.append(cursor)
+        record(self.cursors, cursor)
         return self.page(cursor)
 
     def async_page(self, cursor: str) -> AsyncPage[int]:
@@ -272,7 +281,7 @@ class ScriptedFetcher:
         return AsyncPage(list(items), nxt, None, limit=self.limit, fetch=self.async_fetch)
 
     async def async_fetch(self, cursor: str) -> AsyncPage[int]:
-        self.cursors.append(cursor)
+        record(self.cursors, cursor)
         return self.async_page(cursor)
 
 
@@ -348,7 +357,7 @@ def test_endless_empty_first_pages_count_too() -> None:
     fetched: list[str] = []
 
     def fetch(cursor: str) -> Page[int]:
-        fetched.append(cursor)
+        record(fetched, cursor)
         return Page([], f"c{len(fetched)}", cursor, fetch=fetch)
 
     with pytest.raises(ResponseParseError, match="'c2'"):
@@ -360,7 +369,7 @@ async def test_async_endless_empty_pages_raise_after_the_bound() -> None:
     fetched: list[str] = []
 
     async def fetch(cursor: str) -> AsyncPage[int]:
-        fetched.append(cursor)
+        record(fetched, cursor)
         return AsyncPage([], f"c{len(fetched)}", cursor, limit=5, fetch=fetch)
 
     seen: list[int] = []

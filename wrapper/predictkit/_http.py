@@ -349,7 +349,7 @@ def error_from_exception(exc: httpx.RequestError, request: httpx.Request, call: 
             **common,
         )
     return APIConnectionError(
-        f"{where}: could not talk to the server ({type(exc).__name__}: {exc or 'no detail'}). "
+        f"{where}: could not talk to the server ({type(exc).__name__}: {str(exc) or 'no detail'}). "
         "Check the network and api_base_url.",
         **common,
     )
