@@ -39,6 +39,7 @@ from predictkit import (
     PredictKitError,
     RateLimitError,
     ResponseParseError,
+    ResponseTooLargeError,
     ServerError,
     StreamError,
     UnboundPredictionError,
@@ -113,6 +114,7 @@ EXAMPLES: dict[type[PredictKitError], Callable[[], PredictKitError]] = {
     PredictionFailedError: lambda: PredictionFailedError(prediction()),
     UnsafeDownloadError: lambda: UnsafeDownloadError("ftp"),
     WebhookVerificationError: lambda: WebhookVerificationError("stale"),
+    ResponseTooLargeError: lambda: ResponseTooLargeError("big", limit=1024, status_code=200, **API),
     FileInputError: lambda: FileInputError("missing", file="in.png"),
     UploadError: lambda: UploadError("part failed", file="in.png", part=2, **API),
 }

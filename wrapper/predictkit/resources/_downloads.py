@@ -37,6 +37,8 @@ from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    InvalidInputError,
+    InvalidInputTypeError,
     UnsafeDownloadError,
 )
 from predictkit._http import error_from_response
@@ -106,7 +108,7 @@ def _download_target(client: Client, url: object) -> tuple[httpx.URL, dict[str, 
             if isinstance(url, Mapping | list | tuple)
             else ""
         )
-        raise TypeError(
+        raise InvalidInputTypeError(
             f"download_output needs the URL of an output file (a str), not a {kind}.{advice}"
         )
     if not _is_http_url(url):
@@ -139,7 +141,7 @@ def _plan_download(
 ) -> _Download:
     for name, value in (("timeout", timeout), ("stall_timeout", stall_timeout)):
         if value is not None and not positive_seconds(value):
-            raise ValueError(
+            raise InvalidInputError(
                 f"{name} must be a positive, finite number of seconds or None, not {value!r}."
             )
     target, headers = _download_target(client, url)
