@@ -132,7 +132,14 @@ def typecheck(session: nox.Session) -> None:
     install_group(session, "typecheck")
     session.install("-e", ".[testing]")
     session.run(
-        "mypy", "--strict", "wrapper/predictkit", "tests", "tools", "benchmarks", "examples"
+        "mypy",
+        "--strict",
+        "wrapper/predictkit",
+        "generated/predictkit_api",
+        "tests",
+        "tools",
+        "benchmarks",
+        "examples",
     )
 
 

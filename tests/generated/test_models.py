@@ -176,8 +176,8 @@ def test_create_version_answer_without_configuration_parses() -> None:
         "schemas": request["schemas"],
     }
     version = ModelVersionWithDetailsAndConfiguration.from_dict(body)
-    assert version.configuration is UNSET
-    assert version.compatibilities is UNSET
+    assert version.configuration is None
+    assert version.compatibilities is None
     assert version.created_at == UTC_EXAMPLE_TIME
     assert_same_json(body, version.to_dict())
     full = ModelVersionWithDetailsAndConfiguration.from_dict(

@@ -14,8 +14,8 @@ from typing import assert_type
 import predictkit
 from predictkit import (
     Client,
+    ListedPrediction,
     Page,
-    Prediction,
     PredictionStreamEvent,
     PredictionWithIO,
     TaskError,
@@ -43,7 +43,7 @@ def main() -> None:
 
         # A page item.
         page = client.predictions.list(limit=1)
-        assert_type(page, Page[Prediction])
+        assert_type(page, Page[ListedPrediction])
         item = next(iter(page))
         assert_type(item.id, str)
         assert_type(item.status, PredictionStatus)

@@ -128,7 +128,9 @@ def exported_errors() -> set[type[BaseException]]:
     return {
         obj
         for name in predictkit.__all__
-        if isinstance(obj := getattr(predictkit, name), type) and issubclass(obj, BaseException)
+        if isinstance(obj := getattr(predictkit, name), type)
+        and issubclass(obj, BaseException)
+        and not issubclass(obj, Warning)  # warnings are not raised
     }
 
 

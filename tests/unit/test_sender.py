@@ -82,6 +82,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
         fake.sleep(seconds)
 
     monkeypatch.setattr(_http, "time", fake)
+    # Reading a body checks the same response deadline, against the same clock.
+    monkeypatch.setattr("predictkit._body.time", fake)
+    monkeypatch.setattr("predictkit._aio.time", fake)
     monkeypatch.setattr("predictkit._aio.sleep", fake_async_sleep)
     return fake
 

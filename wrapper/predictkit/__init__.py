@@ -9,7 +9,7 @@ The public surface is exactly ``__all__``; everything else is private.
 """
 
 from predictkit._api import RawResponse
-from predictkit._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Client
+from predictkit._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Client, InsecureBaseURLWarning
 from predictkit._errors import (
     APIConnectionError,
     APIError,
@@ -90,6 +90,7 @@ __all__ = [
     "CreatePredictionParams",
     "ErrorSource",
     "FileInputError",
+    "InsecureBaseURLWarning",
     "InvalidInputError",
     "InvalidInputTypeError",
     "ListedPrediction",

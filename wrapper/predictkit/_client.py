@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import warnings
 import weakref
 from collections.abc import AsyncGenerator, Mapping
 from types import TracebackType
@@ -170,7 +171,22 @@ def _base_url(value: str) -> str:
         raise InvalidInputError(
             f"api_base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, not {value!r}."
         )
+    if url.scheme == "http" and url.host not in _LOOPBACK:
+        warnings.warn(
+            f"api_base_url {str(url.copy_with(query=None))!r} is plain http: the access token "
+            "and every prediction would cross the network unencrypted. Use https (plain http "
+            "is for a local server, e.g. predictkit.testing on 127.0.0.1).",
+            InsecureBaseURLWarning,
+            stacklevel=3,
+        )
     return value.rstrip("/")
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class InsecureBaseURLWarning(UserWarning):
+    """The client was pointed at a plain-http API off this machine."""
 
 
 def _token_problem(token: str) -> str | None:

@@ -28,6 +28,7 @@ class Fault:
     seconds: float = 0.0
     after_handling: bool = False
     after_events: int = 0
+    mid_event: bool = False
     body: bytes | None = None
     content_type: str = "application/json"
     size: int = 0
@@ -80,11 +81,12 @@ class Fault:
         return cls("truncated")
 
     @classmethod
-    def cut_stream(cls, after_events: int) -> Fault:
-        """On an event stream, send ``after_events`` events, then close the connection abruptly."""
+    def cut_stream(cls, after_events: int, *, mid_event: bool = False) -> Fault:
+        """On an event stream, send ``after_events`` events, then close the connection abruptly;
+        ``mid_event`` first sends half of the next event (a cut inside an event's bytes)."""
         if after_events < 0:
             raise ValueError("after_events must be >= 0")
-        return cls("cut_stream", after_events=after_events)
+        return cls("cut_stream", after_events=after_events, mid_event=mid_event)
 
     @classmethod
     def drip(

@@ -26,7 +26,7 @@ from predictkit.testing._context import Context
 from predictkit.testing._faults import Fault
 from predictkit.testing._lifecycle import first_completed
 from predictkit.testing._ratelimit import WindowState
-from predictkit.testing._sse import ABORT_KEY, CUT_AFTER_KEY
+from predictkit.testing._sse import ABORT_KEY, CUT_AFTER_KEY, CUT_MID_EVENT_KEY
 
 AUTHENTICATED_KEY = "predictkit.authenticated"
 
@@ -255,7 +255,8 @@ class Gate:
         elif fault.kind == "huge_body":
             await _huge_body(fault, send, self.ctx.closing)
         else:  # cut_stream: the event stream itself cuts after this many events
-            await handle({**scope, CUT_AFTER_KEY: fault.after_events}, send)
+            cut = {CUT_AFTER_KEY: fault.after_events, CUT_MID_EVENT_KEY: fault.mid_event}
+            await handle({**scope, **cut}, send)
 
     async def _drip(
         self,

@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 from predictkit.testing._lifecycle import Event, Prediction, first_completed
 
 CUT_AFTER_KEY = "predictkit.cut_after"
+CUT_MID_EVENT_KEY = "predictkit.cut_mid_event"
 ABORT_KEY = "predictkit.abort"
 
 
@@ -79,6 +80,7 @@ class EventStreamResponse:
     async def _stream(self, scope: Scope, send: Send, disconnected: asyncio.Event) -> bool:
         """Send events until the stream should end; True when a fault asks to cut it."""
         cut_after: int | None = scope.get(CUT_AFTER_KEY)
+        mid_event = bool(scope.get(CUT_MID_EVENT_KEY))
         loop = asyncio.get_running_loop()
         sent = 0
         position = self.after_id
@@ -87,6 +89,9 @@ class EventStreamResponse:
             changed = self.prediction.changed
             for event in self.prediction.events[position:]:
                 if cut_after is not None and sent >= cut_after:
+                    if mid_event:  # half of the next event's bytes, then the cut
+                        half = frame(event)[: len(frame(event)) // 2]
+                        await send({"type": "http.response.body", "body": half, "more_body": True})
                     return True
                 await send({"type": "http.response.body", "body": frame(event), "more_body": True})
                 sent += 1

@@ -11,7 +11,7 @@ from typing import Any
 from ...models.model import Model
 from ...models.update_user_request import UpdateUserRequest
 from ...models.user_with_details import UserWithDetails
-from ...types import UNSET, Unset
+from ...types import OMITTED, Unset
 from .. import AsyncPaginated, CallOptions, Pages, Paging, Timeout, Transport
 from . import (
     get_authenticated_user,
@@ -57,12 +57,12 @@ class AuthenticatedUserResource:
     def update(
         self,
         *,
-        name: str | Unset = UNSET,
-        display_name: None | str | Unset = UNSET,
-        bio: None | str | Unset = UNSET,
-        urls: builtins.list[str] | None | Unset = UNSET,
-        company: None | str | Unset = UNSET,
-        location: None | str | Unset = UNSET,
+        name: str | None = None,
+        display_name: None | str = OMITTED,
+        bio: None | str = OMITTED,
+        urls: builtins.list[str] | None = OMITTED,
+        company: None | str = OMITTED,
+        location: None | str = OMITTED,
         timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UserWithDetails:
@@ -87,12 +87,12 @@ class AuthenticatedUserResource:
     async def async_update(
         self,
         *,
-        name: str | Unset = UNSET,
-        display_name: None | str | Unset = UNSET,
-        bio: None | str | Unset = UNSET,
-        urls: builtins.list[str] | None | Unset = UNSET,
-        company: None | str | Unset = UNSET,
-        location: None | str | Unset = UNSET,
+        name: str | None = None,
+        display_name: None | str = OMITTED,
+        bio: None | str = OMITTED,
+        urls: builtins.list[str] | None = OMITTED,
+        company: None | str = OMITTED,
+        location: None | str = OMITTED,
         timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> UserWithDetails:

@@ -16,7 +16,7 @@ from ...models.model_version_with_details import ModelVersionWithDetails
 from ...models.model_version_with_details_and_configuration import ModelVersionWithDetailsAndConfiguration
 from ...models.schemas import Schemas
 from ...models.update_model_version_configuration_request import UpdateModelVersionConfigurationRequest
-from ...types import UNSET, Unset
+from ...types import Unset
 from .. import AsyncPaginated, CallOptions, ModelName, Pages, Paging, Timeout, Transport
 from . import (
     create_model_version,
@@ -102,8 +102,8 @@ class ModelVersionsResource:
         release_notes: str,
         schemas: Schemas,
         container_image_digest: str,
-        compatibilities: Compatibilities | Unset = UNSET,
-        configuration: ModelVersionConfiguration | Unset = UNSET,
+        compatibilities: Compatibilities | None = None,
+        configuration: ModelVersionConfiguration | None = None,
         timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ModelVersionWithDetailsAndConfiguration:
@@ -131,8 +131,8 @@ class ModelVersionsResource:
         release_notes: str,
         schemas: Schemas,
         container_image_digest: str,
-        compatibilities: Compatibilities | Unset = UNSET,
-        configuration: ModelVersionConfiguration | Unset = UNSET,
+        compatibilities: Compatibilities | None = None,
+        configuration: ModelVersionConfiguration | None = None,
         timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ModelVersionWithDetailsAndConfiguration:
@@ -261,8 +261,8 @@ class ModelVersionsResource:
         self,
         model: str | ModelName,
         *,
-        hardware_identifier: str | Unset = UNSET,
-        variable_names: builtins.list[str] | Unset = UNSET,
+        hardware_identifier: str | None = None,
+        variable_names: builtins.list[str] | None = None,
         timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ModelVersionConfiguration:
@@ -288,8 +288,8 @@ class ModelVersionsResource:
         self,
         model: str | ModelName,
         *,
-        hardware_identifier: str | Unset = UNSET,
-        variable_names: builtins.list[str] | Unset = UNSET,
+        hardware_identifier: str | None = None,
+        variable_names: builtins.list[str] | None = None,
         timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> ModelVersionConfiguration:

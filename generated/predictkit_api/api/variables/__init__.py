@@ -10,7 +10,7 @@ from typing import Any
 from ...models.create_variable_request import CreateVariableRequest
 from ...models.update_variable_request import UpdateVariableRequest
 from ...models.variable import Variable
-from ...types import UNSET, Unset
+from ...types import Unset
 from .. import AsyncPaginated, CallOptions, Pages, Paging, Timeout, Transport
 from . import (
     create_variable,
@@ -155,8 +155,8 @@ class VariablesResource:
         self,
         name: str,
         *,
-        value: str | Unset = UNSET,
-        key: str | Unset = UNSET,
+        value: str | None = None,
+        key: str | None = None,
         timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Variable:
@@ -176,8 +176,8 @@ class VariablesResource:
         self,
         name: str,
         *,
-        value: str | Unset = UNSET,
-        key: str | Unset = UNSET,
+        value: str | None = None,
+        key: str | None = None,
         timeout: Timeout | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Variable:
