@@ -1,0 +1,23 @@
+"""The ``predictkit`` command line (extra ``cli``: click and rich). ``import predictkit`` never
+imports this package; ``predictkit`` (console script) and ``python -m predictkit`` call
+``main``."""
+
+from __future__ import annotations
+
+import sys
+
+__all__ = ["main"]
+
+_MISSING = "The predictkit command line needs the 'cli' extra: pip install 'predictkit[cli]' ({})\n"
+
+
+def main() -> None:
+    """Run the CLI; exit with its code."""
+    try:
+        from predictkit.cli._commands import cli  # noqa: PLC0415 - click/rich only when run
+    except ImportError as exc:
+        if exc.name not in {"click", "rich"}:
+            raise
+        sys.stderr.write(_MISSING.format(exc))
+        sys.exit(1)
+    cli(prog_name="predictkit")
