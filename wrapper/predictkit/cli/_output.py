@@ -58,9 +58,10 @@ class Output:
     """The two streams of one CLI invocation. Consoles are made per invocation so that they see
     the streams in effect now (a test runner's, a pty's)."""
 
-    def __init__(self, *, color: bool | None = None) -> None:
-        self.out = Console(highlight=False, soft_wrap=True, no_color=color is False)
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True, no_color=color is False)
+    def __init__(self) -> None:
+        # Colours follow the terminal and NO_COLOR (https://no-color.org), as rich reads them.
+        self.out = Console(highlight=False, soft_wrap=True)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
 
     @property
     def live(self) -> bool:
@@ -88,7 +89,8 @@ class Output:
         sys.stdout.flush()
 
     def table(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """A table on a terminal; tab-separated lines with a header elsewhere (cut, awk)."""
+        """A table on a terminal; tab-separated lines with a header elsewhere (cut, awk). The
+        first column (an id to copy) is never wrapped or elided; the others fold if narrow."""
         cells = [["" if c is None else str(c) for c in row] for row in rows]
         if not self.out.is_terminal:
             for line in [list(columns), *cells]:
@@ -96,8 +98,10 @@ class Output:
             sys.stdout.flush()
             return
         table = Table(header_style="bold", box=None, pad_edge=False)
-        for column in columns:
-            table.add_column(column, overflow="fold")  # ids are copied from here: never elided
+        key_width = max([len(columns[0]), *(len(row[0]) for row in cells)])
+        table.add_column(columns[0], no_wrap=True, min_width=key_width)
+        for column in columns[1:]:
+            table.add_column(column, overflow="fold")
         for row in cells:
             table.add_row(*(escape(c) for c in row))
         self.out.print(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from typing import Any
 
 import click
@@ -32,13 +33,17 @@ def model_name(p: Any) -> str:
     return f"{p.model.owner}/{p.model.name}:{p.model.version_number}"
 
 
+def _when(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
 def describe(output: Output, p: PredictionWithIO) -> None:
     """A prediction as ``field  value`` lines, then its output."""
     rows: list[tuple[str, Any]] = [
         ("id", p.id),
         ("model", model_name(p)),
         ("status", p.status),
-        ("created", p.created_at.isoformat()),
+        ("created", _when(p.created_at)),
     ]
     if p.error is not None:
         rows.append(("error", p.error.message))
@@ -127,7 +132,9 @@ def list_(state: State, statuses: tuple[str, ...], limit: int, as_json: bool) ->
     if as_json:
         state.output.json([p.to_dict() for p in items])
         return
-    rows = [(p.id, model_name(p), p.status, p.created_at.isoformat()) for p in items]
+    rows = [
+        (p.id, model_name(p), p.status, p.created_at.isoformat(timespec="seconds")) for p in items
+    ]
     state.output.table(["ID", "MODEL", "STATUS", "CREATED"], rows)
 
 

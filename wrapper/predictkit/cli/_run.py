@@ -131,6 +131,11 @@ def _interrupted(state: State, prediction_id: str, *, detach: bool) -> int:
     default=None,
     help="Download the output's files into this directory.",
 )
+@click.option(
+    "--validate-input",
+    is_flag=True,
+    help="Have the API check the input against the model's schema first (exit code 6).",
+)
 @click.option("--no-wait", is_flag=True, help="Print the prediction id and exit at once.")
 @click.option(
     "--detach-on-interrupt",
@@ -147,6 +152,7 @@ def run(
     inputs: tuple[str, ...],
     stream: bool,
     output_dir: Path | None,
+    validate_input: bool,
     no_wait: bool,
     detach_on_interrupt: bool,
     timeout: float | None,
@@ -167,6 +173,8 @@ def run(
     params: CreatePredictionParams = {"input": input_}
     if stream:
         params["stream"] = True
+    if validate_input:
+        params["validate_input"] = True
     p = client.predictions.create(params, model=model_ref)
     if no_wait:
         state.output.json(p.to_dict()) if as_json else state.output.text(p.id)
