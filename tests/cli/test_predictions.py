@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from predictkit import Client, WaitOptions
+from predictkit.cli._run import _file_name, output_urls
 from predictkit.testing import Fault, ReferenceServer
 
 from .conftest import Invoke
@@ -94,8 +95,29 @@ def test_run_downloads_every_output_file_under_a_safe_name(invoke: Invoke, tmp_p
     )
     assert ran.code == 0
     saved = [p for p in tmp_path.iterdir() if p.is_file()]
-    assert [p.read_text() for p in saved] == ["a lake"]
-    assert saved[0].parent == tmp_path
+    assert [p.read_text() for p in saved] == ["a lake at dawn"]
+
+
+def test_output_file_names_are_plain_names_never_paths() -> None:
+    used = {"result.png"}
+    names = [
+        _file_name(url, i, used)
+        for i, url in enumerate(
+            [
+                "https://cdn.example/a/result.png?X-Amz-Signature=secret",
+                "https://cdn.example/a/result.png",
+                "https://cdn.example/..",
+                "https://cdn.example/a/%2e%2e%2fetc%2fpasswd",
+                "https://cdn.example/",
+                "https://cdn.example/.hidden",
+            ]
+        )
+    ]
+    assert names == ["result-1.png", "result-2.png", "output-2", "output-3", "output-4", "output-5"]
+    assert list(output_urls({"a": ["x", "https://h/1"], "b": {"c": "http://h/2"}, "d": 3})) == [
+        "https://h/1",
+        "http://h/2",
+    ]
 
 
 def test_failed_prediction_exits_13_with_its_error(invoke: Invoke) -> None:
