@@ -52,17 +52,34 @@ def invoke(predictkit_server: ReferenceServer, monkeypatch: pytest.MonkeyPatch) 
     for name in _AMBIENT:
         monkeypatch.delenv(name, raising=False)
 
-    def run(*args: str, env: Mapping[str, str | None] | None = None) -> Ran:
+    def run(
+        *args: str, env: Mapping[str, str | None] | None = None, input: str | None = None
+    ) -> Ran:
         base: dict[str, str | None] = {
             "WRIFTAI_ACCESS_TOKEN": predictkit_server.token,
             "WRIFTAI_API_BASE_URL": predictkit_server.url,
         }
-        result = CliRunner().invoke(cli, list(args), env={**base, **(env or {})})
+        result = CliRunner().invoke(cli, list(args), input=input, env={**base, **(env or {})})
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         return Ran(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+def read_lines(fd: int, count: int) -> list[str]:
+    """At least the first ``count`` lines written to a pipe (all that had arrived), read
+    unbuffered so select sees what is left; at most READ_BOUND for each read."""
+    data = b""
+    for _ in range(10_000):
+        if data.count(b"\n") >= count:
+            break
+        ready, _, _ = select.select([fd], [], [], READ_BOUND)
+        assert ready, f"the CLI said nothing more for {READ_BOUND} s after {data!r}"
+        chunk = os.read(fd, 65536)
+        assert chunk, f"the CLI closed the pipe after {data!r}"
+        data += chunk
+    return data.decode().splitlines(keepends=True)
 
 
 def cli_command(*args: str) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import select
 import shutil
 import signal
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import READ_BOUND
+from .conftest import READ_BOUND, read_lines
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -37,15 +36,11 @@ def test_the_command_line_tour_runs_against_predictkit_serve(tmp_path: Path) -> 
     env.pop("NO_COLOR", None)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
     server = subprocess.Popen(
-        ["predictkit", "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ["predictkit", "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
         assert server.stdout is not None
-        exports = []
-        for _ in range(2):
-            ready, _, _ = select.select([server.stdout], [], [], READ_BOUND)
-            assert ready, "predictkit serve printed nothing"
-            exports.append(server.stdout.readline())
+        exports = read_lines(server.stdout.fileno(), 2)  # all it prints on stdout
         assert [e.split("=")[0] for e in exports] == [
             "export WRIFTAI_API_BASE_URL",
             "export WRIFTAI_ACCESS_TOKEN",
@@ -62,7 +57,7 @@ def test_the_command_line_tour_runs_against_predictkit_serve(tmp_path: Path) -> 
         )
     finally:
         server.send_signal(signal.SIGINT)
-        _, serve_err = server.communicate(timeout=READ_BOUND)
+        serve_err = server.communicate(timeout=READ_BOUND)[1].decode()
     assert done.returncode == 0, done.stderr
     assert server.returncode == 0 and "# stopped" in serve_err
     assert '"prompt": "a lake at dawn"' in done.stdout

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import select
 import shutil
 import signal
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 from predictkit import Client, WaitOptions, __version__
 from predictkit.testing import ReferenceServer
 
-from .conftest import READ_BOUND, cli_command, cli_env, run_in_pty, run_piped
+from .conftest import READ_BOUND, cli_command, cli_env, read_lines, run_in_pty, run_piped
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -77,19 +76,17 @@ def test_no_color_keeps_the_terminal_layout_without_colours(
     assert "\x1b[1;31m" not in screen and "error: " in screen
 
 
-def _start_slow_run(env: dict[str, str], *extra: str) -> tuple[subprocess.Popen[str], str]:
+def _start_slow_run(env: dict[str, str], *extra: str) -> tuple[subprocess.Popen[bytes], str]:
     """``predictkit run`` on a 30 s prediction, once it says the prediction exists."""
     proc = subprocess.Popen(
         cli_command("run", "demo/echo", "-i", "sleep=30", *extra),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     )
     assert proc.stderr is not None
-    ready, _, _ = select.select([proc.stderr], [], [], READ_BOUND)
-    assert ready, "predictkit run said nothing"
-    match = re.fullmatch(rf"prediction ({UUID}) created\n", proc.stderr.readline())
+    line = read_lines(proc.stderr.fileno(), 1)[0]
+    match = re.fullmatch(rf"prediction ({UUID}) created\n", line)
     assert match, "expected the 'created' line first"
     return proc, match[1]
 
@@ -99,7 +96,7 @@ def test_ctrl_c_during_run_cancels_the_prediction(
 ) -> None:
     proc, pid = _start_slow_run(cli_env(predictkit_server))
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=READ_BOUND)
+    out, err = (b.decode() for b in proc.communicate(timeout=READ_BOUND))
     assert proc.returncode == 130
     assert out == ""
     assert err.splitlines()[-1] == f"error: interrupted; cancelled prediction {pid}"
@@ -115,7 +112,7 @@ def test_ctrl_c_with_detach_leaves_it_running_and_prints_its_id(
 ) -> None:
     proc, pid = _start_slow_run(cli_env(predictkit_server), "--detach-on-interrupt")
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=READ_BOUND)
+    out, err = (b.decode() for b in proc.communicate(timeout=READ_BOUND))
     assert proc.returncode == 130
     assert out == f"{pid}\n"
     assert err.splitlines()[-1] == f"error: interrupted; prediction {pid} is still running"
