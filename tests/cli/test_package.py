@@ -23,7 +23,15 @@ from predictkit import (
     ValidationError,
     WaitTimeoutError,
 )
-from predictkit.cli._errors import EXIT_CODES, INTERRUPTED, UNEXPECTED, exit_code, one_line
+from predictkit.cli._errors import (
+    BROKEN_PIPE,
+    CANCELLED,
+    EXIT_CODES,
+    INTERRUPTED,
+    UNEXPECTED,
+    exit_code,
+    one_line,
+)
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -105,6 +113,6 @@ def test_the_readme_table_is_the_code_table() -> None:
     coded: dict[int, set[str]] = {}
     for cls, code in EXIT_CODES:
         coded.setdefault(code, set()).add(cls.__name__)
-    assert set(documented) == {0, UNEXPECTED, 13, 14, INTERRUPTED} | set(coded)
+    assert set(documented) == {0, UNEXPECTED, CANCELLED, INTERRUPTED, BROKEN_PIPE} | set(coded)
     for code, names in coded.items():
         assert set(re.findall(r"`(\w+)`", documented[code])) >= names - {"CliError"}, code

@@ -266,3 +266,14 @@ def test_debug_shows_the_traceback_and_request_log(invoke: Invoke) -> None:
     assert "Traceback (most recent call last)" in ran.err
     assert "NotFoundError" in ran.err
     assert ran.err.rstrip().splitlines()[-1].startswith("error: ")
+
+
+def test_usage_errors_are_one_line_naming_the_help(invoke: Invoke) -> None:
+    ran = invoke("list", "--limit", "0")
+    assert ran.code == 2
+    assert ran.err == (
+        "error: Invalid value for '--limit': 0 is not in the range x>=1. (see 'cli list --help')\n"
+    )
+    assert invoke("--bogus").err == "error: No such option '--bogus'. (see 'cli --help')\n"
+    bare = invoke()
+    assert bare.code == 2 and bare.err.startswith("Usage: ")

@@ -5,6 +5,7 @@ CLI prints and on the server's state, never on sleeps."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import signal
@@ -129,3 +130,32 @@ def test_python_dash_m_and_the_console_script_both_run() -> None:
             [*command, "--version"], capture_output=True, text=True, check=False, timeout=READ_BOUND
         )
         assert (done.returncode, done.stdout) == (0, f"predictkit, version {__version__}\n")
+
+
+def test_a_closed_stdout_ends_the_command_quietly(predictkit_server: ReferenceServer) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `predictkit list | head -0`: nobody reads
+    try:
+        done = subprocess.run(
+            cli_command("list"),
+            env=cli_env(predictkit_server),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=READ_BOUND,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, "")
+
+
+def test_stream_on_a_terminal_prints_the_chunks_once(predictkit_server: ReferenceServer) -> None:
+    code, screen = run_in_pty(
+        cli_env(predictkit_server),
+        "run", "demo/echo", "-i", 'stream=["a lake", " at dawn"]', "-i", "sleep=0.2", "--stream",
+    )  # fmt: skip
+    assert code == 0
+    plain = ANSI.sub("", screen).replace("\r", "\n")
+    assert plain.count("a lake at dawn\n") == 1
+    assert '"a lake"' not in plain  # the final output (the list) is not printed again

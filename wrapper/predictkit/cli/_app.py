@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import sys
 import traceback
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -18,7 +20,7 @@ import click
 
 from predictkit._client import Client
 from predictkit._version import __version__
-from predictkit.cli._errors import INTERRUPTED, exit_code, one_line
+from predictkit.cli._errors import BROKEN_PIPE, INTERRUPTED, OK, exit_code, one_line
 from predictkit.cli._output import Output
 
 __all__ = ["State", "cli", "pass_state"]
@@ -56,23 +58,45 @@ def pass_state(f: Callable[Concatenate[State, P], R]) -> Callable[P, R]:
 
     @functools.wraps(f)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        return f(click.get_current_context().find_object(State) or _no_state(), *args, **kwargs)
+        state = click.get_current_context().find_object(State)
+        if state is None:
+            raise RuntimeError("a predictkit command runs inside the predictkit group")
+        return f(state, *args, **kwargs)
 
     return wrapper
-
-
-def _no_state() -> State:
-    raise RuntimeError("predictkit command run outside the predictkit group")
 
 
 class _Group(click.Group):
     """Turns what a command raises into one line on stderr and a documented exit code."""
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's main, with its own errors (usage, Ctrl-C while parsing) on one line."""
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            sys.stderr.write(exc.format_message() + "\n")  # bare `predictkit`: the help
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            Output().error(exc.format_message() + where)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            Output().error(exc.format_message())
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            Output().error("interrupted")
+            sys.exit(INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else OK)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise  # click's own: usage errors (exit 2) and explicit exits
+            raise  # click's own: usage errors and explicit exits, for main
+        except BrokenPipeError:  # nobody reads stdout any more (`predictkit list | head -1`)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+            ctx.exit(BROKEN_PIPE)
         except KeyboardInterrupt:
             _report(ctx, "interrupted", None)
             ctx.exit(INTERRUPTED)

@@ -30,6 +30,7 @@ from predictkit._errors import (
 )
 
 __all__ = [
+    "BROKEN_PIPE",
     "CANCELLED",
     "EXIT_CODES",
     "FAILED",
@@ -53,6 +54,8 @@ CANCELLED = 14
 """The prediction ended cancelled (by someone else, or an earlier ``cancel``)."""
 INTERRUPTED = 130
 """Ctrl-C (128 + SIGINT, as shells report it)."""
+BROKEN_PIPE = 141
+"""Whoever read stdout stopped reading (128 + SIGPIPE, as shells report it)."""
 
 
 class CliError(Exception):

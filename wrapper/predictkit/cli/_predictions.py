@@ -79,25 +79,24 @@ def wait_live(state: State, prediction_id: str, timeout: float | None) -> Predic
 
 
 def follow_stream(state: State, prediction_id: str, *, print_chunks: bool) -> bool:
-    """Print the prediction's output events as they arrive, until it ends. Returns False when
-    it has no event stream (the caller then just waits)."""
-    streamed = False
+    """Print the prediction's output events as they arrive, until it ends. Returns whether
+    anything was printed; False also when it has no event stream (the caller then waits)."""
+    last: Any = None
     try:
         stream: PredictionStream = state.client.predictions.stream(prediction_id)
         with stream as events:
             for event in events:
-                if event.event == "output":
-                    streamed = True
-                    if print_chunks:
-                        state.output.chunk(event.data)
+                if event.event == "output" and print_chunks:
+                    state.output.chunk(event.data)
+                    last = event.data
     except Exception as exc:
-        if streamed or not is_stream_unavailable(exc):
-            raise
+        if last is not None or not is_stream_unavailable(exc):
+            raise  # never fall back once chunks went out: the output would repeat
         state.output.note(f"prediction {prediction_id} has no event stream; waiting")
         return False
-    if streamed and print_chunks:
+    if isinstance(last, str) and not last.endswith("\n"):
         state.output.text("")  # end the streamed text's line
-    return True
+    return last is not None
 
 
 @cli.command()
