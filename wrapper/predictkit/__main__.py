@@ -1,5 +1,5 @@
 """``python -m predictkit``: the command line (needs the ``cli`` extra)."""
 
-from predictkit.cli import main
+from predictkit.cli._main import main
 
 main()

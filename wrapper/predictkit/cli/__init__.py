@@ -1,23 +1,7 @@
-"""The ``predictkit`` command line (extra ``cli``: click and rich). ``import predictkit`` never
-imports this package; ``predictkit`` (console script) and ``python -m predictkit`` call
-``main``."""
+"""The ``predictkit`` command line (extra ``cli``: click and rich).
 
-from __future__ import annotations
-
-import sys
-
-__all__ = ["main"]
-
-_MISSING = "The predictkit command line needs the 'cli' extra: pip install 'predictkit[cli]' ({})\n"
-
-
-def main() -> None:
-    """Run the CLI; exit with its code."""
-    try:
-        from predictkit.cli._commands import cli  # noqa: PLC0415 - click/rich only when run
-    except ImportError as exc:
-        if exc.name not in {"click", "rich"}:
-            raise
-        sys.stderr.write(_MISSING.format(exc))
-        sys.exit(1)
-    cli(prog_name="predictkit")
+``import predictkit`` never imports this package. The console script ``predictkit`` and
+``python -m predictkit`` call ``predictkit.cli._main.main``; the commands live in ``_run``
+(``run``), ``_predictions`` (get, list, cancel, wait, stream), ``_resources`` (models, hardware,
+search, whoami, variables) and ``_serve``, on the group in ``_app``; exit codes in ``_errors``.
+"""
