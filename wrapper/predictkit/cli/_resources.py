@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import click
+from predictkit_api.types import UNSET
 
 from predictkit.cli._app import State, cli, json_option, pass_state
 from predictkit.cli._errors import CliError
@@ -208,10 +209,12 @@ def variables_create(state: State, name: str, key: str, value: str | None, secre
 @pass_state
 def variables_update(state: State, name: str, key: str | None, value: str | None) -> None:
     """Change a variable's key or value."""
-    changes = {k: v for k, v in {"key": key, "value": _read_value(value)}.items() if v is not None}
-    if not changes:
+    text = _read_value(value)
+    if key is None and text is None:
         raise CliError("variables update: give --key and/or --value")
-    _api(state).variables.update(name, **changes)
+    _api(state).variables.update(
+        name, key=UNSET if key is None else key, value=UNSET if text is None else text
+    )
     state.output.text(f"updated variable {name}")
 
 
