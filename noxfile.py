@@ -188,11 +188,11 @@ def build(session: nox.Session) -> None:
             smoke_test_wheel(session, wheel, python, Path(tmp), typecheck=version == PYTHONS[0])
 
 
-SMOKE_TESTS = ["tests/release/smoke_library.py"]
+SMOKE_TESTS = ["tests/release/smoke_library.py", "tests/release/smoke_cli.py"]
 """User scripts `build` runs against the installed wheel (`python SCRIPT`, exit 0 on success).
 The CLI's smoke test joins them when the CLI lands (issue 12): add its script here, and its
 extra to SMOKE_EXTRAS."""
-SMOKE_EXTRAS = "testing"
+SMOKE_EXTRAS = "testing,cli"
 
 
 def smoke_test_wheel(

@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from predictkit import Client
 from predictkit.testing import ReferenceServer
 
 from .conftest import Invoke
-
-pytestmark = pytest.mark.skipif(
-    not hasattr(Client, "models"), reason="needs the generated resources (client.models, ...)"
-)
 
 
 def rows(out: str) -> list[list[str]]:

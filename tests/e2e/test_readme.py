@@ -37,6 +37,9 @@ NOT_RUN = {
     "python -m nox -s demo": "installs nox from PyPI and runs every CI check (CI runs it as is)",
     'pip install "predictkit[testing]"': "installs from PyPI",
     "python -m nox -s check_generated": "the development commands; each is a CI session",
+    'predictkit run demo/echo -i prompt="a lake at dawn"': (
+        "the CLI tour: run by tests/cli/test_readme_cli.py against predictkit serve"
+    ),
 }
 SUBSTITUTIONS = {
     '"deepseek-ai/deepseek-r1:1"': '"demo/echo:1"',

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import click
-from predictkit_api.types import UNSET
 
+from predictkit import Client
 from predictkit.cli._app import State, cli, json_option, pass_state
 from predictkit.cli._errors import CliError
 
@@ -25,9 +25,10 @@ _LIMIT = click.option(
 )
 
 
-def _api(state: State) -> Any:
+def _api(state: State) -> Client:
     """The client, whose resource attributes are generated (predictkit_api.api.Resources)."""
-    return state.client
+    client: Client = state.client
+    return client
 
 
 def _show(
@@ -212,9 +213,7 @@ def variables_update(state: State, name: str, key: str | None, value: str | None
     text = _read_value(value)
     if key is None and text is None:
         raise CliError("variables update: give --key and/or --value")
-    _api(state).variables.update(
-        name, key=UNSET if key is None else key, value=UNSET if text is None else text
-    )
+    _api(state).variables.update(name, key=key, value=text)  # None: leave it unchanged
     state.output.text(f"updated variable {name}")
 
 
