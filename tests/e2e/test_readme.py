@@ -78,7 +78,7 @@ def test_every_block_is_run_or_listed_with_a_reason() -> None:
 def test_the_exception_table_lists_every_public_exception() -> None:
     text = README.read_text()
     table = text[text.index("| Error | When |") : text.index("API errors carry")]
-    named = set(re.findall(r"`(\w+Error)`", table))
+    named = set(re.findall(r"`(\w+(?:Error|Warning))`", table))
     exported = {
         name
         for name in predictkit.__all__
