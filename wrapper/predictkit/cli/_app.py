@@ -59,8 +59,7 @@ def pass_state(f: Callable[Concatenate[State, P], R]) -> Callable[P, R]:
     @functools.wraps(f)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         state = click.get_current_context().find_object(State)
-        if state is None:
-            raise RuntimeError("a predictkit command runs inside the predictkit group")
+        assert state is not None, "a predictkit command runs inside the predictkit group"
         return f(state, *args, **kwargs)
 
     return wrapper
