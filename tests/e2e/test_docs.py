@@ -92,6 +92,21 @@ def test_every_included_readme_section_exists() -> None:
         docs_hooks.readme_section("Nope")
 
 
+README_ONLY = {"Development": "how to work on predictkit itself: the site has its own pages"}
+
+
+def test_every_readme_section_is_on_a_page() -> None:
+    """The site is the README's guide split into pages: a new README section must be included
+    by a page (`<!-- readme: TITLE -->` in docs/*.md, listed in mkdocs.yml's nav) or listed in
+    README_ONLY. (The README "Command line" section belongs in docs/cli.md.)"""
+    sections = re.findall(r"^## (.+)$", (ROOT / "README.md").read_text(), re.MULTILINE)
+    included = {
+        m[1] for page in DOCS.rglob("*.md") for m in docs_hooks.DIRECTIVE.finditer(page.read_text())
+    }
+    assert [s for s in sections if s not in included and s not in README_ONLY] == []
+    assert set(README_ONLY) <= set(sections)
+
+
 def test_the_hook_raises_headings_and_rewrites_links() -> None:
     readme = "# t\n## A\ntext [g](docs/generator.md)\n### Sub\nmore\n## B\nnot this\n"
     assert docs_hooks.readme_section("A", readme) == "text [g](generator.md)\n## Sub\nmore\n"
