@@ -17,7 +17,7 @@ import nox
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = False
-nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "build"]
+nox.options.sessions = ["check_generated", "lint", "typecheck", "tests", "build", "docs"]
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -212,6 +212,13 @@ def smoke_test_wheel(
             session.run(py, "-m", "mypy", "--strict", *scripts, external=True)
         for script in scripts:
             session.run(py, script, external=True, env={"PYTHONPATH": ""})
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/ (mkdocs.yml), every warning an error."""
+    install_group(session, "docs")
+    session.run("mkdocs", "build", "--strict", "--clean", env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session

@@ -134,9 +134,12 @@ def prepare(code: str, ns: dict[str, Any]) -> str:
     return code
 
 
-def run_block(code: str, ns: dict[str, Any], line: int) -> None:
-    """Run a block; top-level ``await``/``async for``/``async with`` run in asyncio.run."""
-    compiled = compile(code, f"README.md:{line}", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+def run_block(code: str, ns: dict[str, Any], line: int | str) -> None:
+    """Run a block; top-level ``await``/``async for``/``async with`` run in asyncio.run.
+
+    ``line`` names the block in tracebacks: a README line number, or ``page:line``."""
+    where = line if isinstance(line, str) else f"README.md:{line}"
+    compiled = compile(code, where, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     outcome = eval(compiled, ns)  # noqa: S307 - the README's own code
     if asyncio.iscoroutine(outcome):
         asyncio.run(outcome)
