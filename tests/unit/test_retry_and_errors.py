@@ -43,7 +43,7 @@ from predictkit._http import (
     parse_body,
     retry_after,
 )
-from predictkit.resources.predictions import create_call, get_call
+from predictkit.resources._prediction_calls import create_call, get_call
 
 NOW = 1_700_000_000.0
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"

@@ -28,7 +28,7 @@ from predictkit import (
     _http,
 )
 from predictkit._http import Call, RetryPolicy, Sender, error_from_response
-from predictkit.resources.predictions import create_call, get_call
+from predictkit.resources._prediction_calls import create_call, get_call
 
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 BASE = "https://api.test/v1"
