@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from predictkit import Client, ModelRef, Status, UnsafeDownloadError
-from predictkit._http import Retry
+from predictkit._call import Retry
 from predictkit.resources._downloads import _download_target
 from predictkit.resources._prediction_calls import (
     _list_args,

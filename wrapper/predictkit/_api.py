@@ -35,9 +35,11 @@ from typing import Any, Generic, Protocol, TypeVar
 import attrs
 import httpx
 
+from predictkit._call import Call, Retry, Target, WriteOnce
 from predictkit._checks import positive_seconds
+from predictkit._error_map import parse_body
 from predictkit._errors import InvalidInputError, InvalidInputTypeError, NotFoundError
-from predictkit._http import Call, Retry, RetryPolicy, Sender, Target, WriteOnce, parse_body
+from predictkit._http import RetryPolicy, Sender
 
 __all__ = [
     "API",

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 import httpx
 
 from predictkit import _aio
+from predictkit._call import Call, Retry
+from predictkit._error_map import error_from_exception, error_from_response
 from predictkit._errors import APIError
-from predictkit._http import Call, Retry, error_from_exception, error_from_response
 
 if TYPE_CHECKING:
     from predictkit._api import API

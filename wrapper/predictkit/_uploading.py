@@ -16,6 +16,8 @@ import attrs
 import httpx
 
 from predictkit import _aio
+from predictkit._call import Call, Retry
+from predictkit._error_map import parse_body
 from predictkit._errors import (
     APIError,
     CreateOutcomeUnknownError,
@@ -32,7 +34,6 @@ from predictkit._files import (
     plan_parts,
     replace_files,
 )
-from predictkit._http import Call, Retry, parse_body
 from predictkit._parts import without_query
 from predictkit._sources import READ_SIZE, Source, open_source
 

@@ -21,8 +21,8 @@ import attrs
 import httpx
 
 from predictkit._api import API, Call
+from predictkit._error_map import error_from_exception
 from predictkit._errors import CreateOutcomeUnknownError, NotFoundError, PredictKitError
-from predictkit._http import error_from_exception
 from predictkit._prediction import PredictionWithIO
 from predictkit.reconcile import (
     CreatedLedger,

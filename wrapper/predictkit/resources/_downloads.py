@@ -33,6 +33,7 @@ from predictkit._body import (
     timed_out,
 )
 from predictkit._checks import positive_seconds
+from predictkit._error_map import error_from_response
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
@@ -41,7 +42,6 @@ from predictkit._errors import (
     InvalidInputTypeError,
     UnsafeDownloadError,
 )
-from predictkit._http import error_from_response
 
 if TYPE_CHECKING:
     from predictkit._api import API

@@ -17,7 +17,7 @@ import httpx
 from predictkit import _aio
 from predictkit._api import API, Call
 from predictkit._body import aiter_lines, iter_lines
-from predictkit._http import error_from_exception
+from predictkit._error_map import error_from_exception
 from predictkit.resources._prediction_calls import deadline_in
 from predictkit.streaming import TERMINAL_EVENTS, SSEDecoder, stream_call
 from predictkit.waiting import Heard, Listen

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from predictkit._prediction import PredictionWithIO
 from predictkit._types import is_terminal
+from predictkit.resources._steps import plan_wait
 from predictkit.waiting import AsyncWaitOptions, WaitOptions
 
 if TYPE_CHECKING:
@@ -48,10 +49,8 @@ class Poller:
     ) -> PredictionWithIO:
         """Wait (at most ``timeout`` seconds) and return the ended prediction."""
         options = WaitOptions(timeout=timeout)
-        wait = self._predictions._wait
-        self._last = wait(
-            self.prediction_id, self._last, options, cancel_on_timeout=cancel_on_timeout
-        )
+        plan = plan_wait(self.prediction_id, self._last, options, True, cancel_on_timeout)
+        self._last = self._predictions._wait(plan)
         return self._last
 
     async def async_result(
@@ -61,10 +60,8 @@ class Poller:
         cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
         options = AsyncWaitOptions(timeout=timeout)
-        wait = self._predictions._async_wait
-        self._last = await wait(
-            self.prediction_id, self._last, options, cancel_on_timeout=cancel_on_timeout
-        )
+        plan = plan_wait(self.prediction_id, self._last, options, False, cancel_on_timeout)
+        self._last = await self._predictions._async_wait(plan)
         return self._last
 
     def cancel(self) -> None:

@@ -17,7 +17,7 @@ import math
 import re
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -85,23 +85,25 @@ def deadline_in(budget: float | None) -> float | None:
 def get_call(
     prediction_id: str, deadline: float | None = None, per_call: PerCall = NO_OPTIONS
 ) -> Call:
-    pid = check_prediction_id(prediction_id)
-    return API.call(
-        get_prediction.build_request(pid),
-        prediction_id=pid,
-        deadline=deadline,
-        timeout=per_call.timeout,
-        extra_headers=per_call.extra_headers,
-    )
+    return _by_id(get_prediction.build_request, prediction_id, deadline, per_call)
 
 
 def cancel_call(
     prediction_id: str, deadline: float | None = None, per_call: PerCall = NO_OPTIONS
 ) -> Call:
-    pid = check_prediction_id(prediction_id)
     # Cancel is idempotent by the API's own rules, so it may be retried like a GET.
+    return _by_id(cancel_prediction.build_request, prediction_id, deadline, per_call)
+
+
+def _by_id(
+    build: Callable[[str], dict[str, Any]],
+    prediction_id: str,
+    deadline: float | None,
+    per_call: PerCall,
+) -> Call:
+    pid = check_prediction_id(prediction_id)
     return API.call(
-        cancel_prediction.build_request(pid),
+        build(pid),
         prediction_id=pid,
         deadline=deadline,
         timeout=per_call.timeout,

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Generator
 from typing import Any, assert_never
 
+import attrs
 import httpx
 from predictkit_api.models.prediction_list import PredictionList
 
@@ -17,8 +18,8 @@ from predictkit import _aio
 from predictkit._api import API
 from predictkit._body import aread_body, read_body, timed_out
 from predictkit._cancelling import ended_or_raise, may_mean_already_ended, unconfirmed
+from predictkit._error_map import parse_body
 from predictkit._errors import APIStatusError, PredictKitError
-from predictkit._http import parse_body
 from predictkit._prediction import PredictionWithIO
 from predictkit.reconcile import PAGE_SIZE, Inspect, ListNewest, Pause
 from predictkit.resources._creating import (
@@ -36,6 +37,7 @@ from predictkit.resources._prediction_calls import (
     NO_OPTIONS,
     PerCall,
     cancel_call,
+    checked_wait_options,
     created_id,
     deadline_in,
     get_call,
@@ -51,6 +53,7 @@ from predictkit.waiting import (
     WaitOptions,
     adrive,
     drive,
+    wait_policy,
 )
 from predictkit.waiting import Step as WaitStep
 
@@ -86,6 +89,31 @@ def _closed(response: httpx.Response) -> None:
 def _listing(response: httpx.Response) -> tuple[PredictionList, str | None]:
     """A page of predictions and the server's Date (reconciliation measures time by it)."""
     return parse_body(response, PredictionList.from_dict), response.headers.get("date")
+
+
+@attrs.frozen
+class WaitPlan:
+    """A wait, checked and ready to drive: whose, with which options, and its policy."""
+
+    prediction_id: str
+    options: WaitOptions | AsyncWaitOptions
+    policy: Generator[WaitStep, Any, PredictionWithIO]
+
+
+def plan_wait(
+    prediction_id: str,
+    first: PredictionWithIO | None,
+    options: object,
+    sync: bool,
+    cancel_on_timeout: bool = False,
+    *,
+    started: float | None = None,
+) -> WaitPlan:
+    """Check a wait's options (nothing is sent on bad ones) and start its policy
+    (predictkit.waiting): ``first`` is a prediction already in hand (no first fetch)."""
+    opts = checked_wait_options(options, sync=sync)
+    policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
+    return WaitPlan(prediction_id, opts, policy)
 
 
 class Steps:
@@ -146,7 +174,8 @@ class Steps:
             case _:
                 assert_never(step)
 
-    def wait(self, pid: str, opts: WaitOptions | AsyncWaitOptions, step: WaitStep) -> Any:
+    def wait(self, plan: WaitPlan, step: WaitStep) -> Any:
+        pid, opts = plan.prediction_id, plan.options
         match step:
             case Fetch(budget=budget):
                 return self._api.send(get_call(pid, deadline_in(budget)), self._parse)
@@ -164,9 +193,8 @@ class Steps:
             case _:
                 assert_never(step)
 
-    async def await_step(
-        self, pid: str, opts: WaitOptions | AsyncWaitOptions, step: WaitStep
-    ) -> Any:
+    async def await_step(self, plan: WaitPlan, step: WaitStep) -> Any:
+        pid, opts = plan.prediction_id, plan.options
         match step:
             case Fetch(budget=budget):
                 return await self._api.asend(get_call(pid, deadline_in(budget)), self._parse)

@@ -15,15 +15,15 @@ import contextlib
 import functools
 import os
 import time
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING
 
 import httpx
 from predictkit_api.models.prediction_list import PredictionList
 
 from predictkit._api import API, Timeout
 from predictkit._cancelling import cancelling_after
-from predictkit._http import parse_body
+from predictkit._error_map import parse_body
 from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
 from predictkit.model_ref import ModelRef
@@ -41,12 +41,11 @@ from predictkit.resources._prediction_calls import (
     _list_args,
     check_after_id,
     check_prediction_id,
-    checked_wait_options,
     create_plan,
     get_call,
     list_call,
 )
-from predictkit.resources._steps import Steps, cancel_policy
+from predictkit.resources._steps import Steps, WaitPlan, cancel_policy, plan_wait
 from predictkit.streaming import AsyncPredictionStream, PredictionStream
 from predictkit.waiting import (
     DEFAULT_ASYNC_WAIT_OPTIONS,
@@ -55,9 +54,7 @@ from predictkit.waiting import (
     WaitOptions,
     adrive,
     drive,
-    wait_policy,
 )
-from predictkit.waiting import Step as WaitStep
 
 if TYPE_CHECKING:
     from predictkit._client import Client
@@ -153,7 +150,7 @@ class Predictions:
         if not wait:
             return prediction
         # Through the wait even when already terminal: on_poll sees the final state, no request.
-        return self._wait(prediction.id, prediction, opts, started=started)
+        return self._wait(plan_wait(prediction.id, prediction, opts, True, started=started))
 
     async def async_create(
         self,
@@ -178,7 +175,8 @@ class Predictions:
         prediction: PredictionWithIO = await adrive(policy, self._steps.acreate)
         if not wait:
             return prediction
-        return await self._async_wait(prediction.id, prediction, opts, started=started)
+        plan = plan_wait(prediction.id, prediction, opts, False, started=started)
+        return await self._async_wait(plan)
 
     # wait ------------------------------------------------------------------------------------
 
@@ -191,7 +189,7 @@ class Predictions:
     ) -> PredictionWithIO:
         """Block until the prediction ends; return it. See predictkit.waiting for how."""
         pid = check_prediction_id(predictionID)
-        return self._wait(pid, None, options, cancel_on_timeout=cancel_on_timeout)
+        return self._wait(plan_wait(pid, None, options, True, cancel_on_timeout=cancel_on_timeout))
 
     async def async_wait(
         self,
@@ -200,35 +198,18 @@ class Predictions:
         *,
         cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
-        pid = check_prediction_id(predictionID)
-        return await self._async_wait(pid, None, options, cancel_on_timeout=cancel_on_timeout)
+        plan = plan_wait(check_prediction_id(predictionID), None, options, False, cancel_on_timeout)
+        return await self._async_wait(plan)
 
-    def _wait(
-        self,
-        prediction_id: str,
-        first: PredictionWithIO | None,
-        options: WaitOptions | AsyncWaitOptions | None,
-        *,
-        cancel_on_timeout: bool = False,
-        started: float | None = None,
-    ) -> PredictionWithIO:
-        opts, policy = _waiting(first, options, True, cancel_on_timeout, started)
-        with tagged(prediction_id):
-            return drive(policy, functools.partial(self._steps.wait, prediction_id, opts))
+    _plan_wait = staticmethod(plan_wait)
 
-    async def _async_wait(
-        self,
-        prediction_id: str,
-        first: PredictionWithIO | None,
-        options: AsyncWaitOptions | WaitOptions | None,
-        *,
-        cancel_on_timeout: bool = False,
-        started: float | None = None,
-    ) -> PredictionWithIO:
-        opts, policy = _waiting(first, options, False, cancel_on_timeout, started)
-        with tagged(prediction_id):
-            execute = functools.partial(self._steps.await_step, prediction_id, opts)
-            return await adrive(policy, execute)
+    def _wait(self, plan: WaitPlan) -> PredictionWithIO:
+        with tagged(plan.prediction_id):
+            return drive(plan.policy, functools.partial(self._steps.wait, plan))
+
+    async def _async_wait(self, plan: WaitPlan) -> PredictionWithIO:
+        with tagged(plan.prediction_id):
+            return await adrive(plan.policy, functools.partial(self._steps.await_step, plan))
 
     # list ------------------------------------------------------------------------------------
 
@@ -397,19 +378,6 @@ class Predictions:
         stall_timeout: float | None = None,
     ) -> int:
         return await adownload(self._api, url, destination, timeout, stall_timeout)
-
-
-def _waiting(
-    first: PredictionWithIO | None,
-    options: object,
-    sync: bool,
-    cancel_on_timeout: bool,
-    started: float | None,
-) -> tuple[WaitOptions | AsyncWaitOptions, Generator[WaitStep, Any, PredictionWithIO]]:
-    """A wait's checked options and its policy (predictkit.waiting)."""
-    opts = checked_wait_options(options, sync=sync)
-    policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
-    return opts, policy
 
 
 class PredictionsWithRawResponse:
