@@ -5,7 +5,7 @@ predictkit._http) and its connection pool. Resources hold an ``API`` and nothing
 client: never its pool, its Sender or its token. Four verbs, each with an ``a``-prefixed twin:
 
 - ``send(call, parse)``: send, read the body, close, parse it (``parse`` gets the response;
-  see ``json_body``/``no_body``). Errors are the typed PredictKitErrors of _http.
+  see ``json_body``/``no_body``). Errors are the typed PredictKitErrors of _error_map.
 - ``open(call)``: send and return the response unread, for streaming (SSE, downloads). The
   caller closes it: ``with contextlib.closing(api.open(call)) as response:``).
 - ``call(kwargs, ...)``: build a Call from the generated layer's request kwargs plus per-call
@@ -13,6 +13,12 @@ client: never its pool, its Sender or its token. Four verbs, each with an ``a``-
 - ``url_call(method, url, ...)``: a Call to an absolute URL outside the API (download, upload
   part): it never carries the token, except for ``token_on_api_origin`` calls whose URL turns
   out to be on the API's own origin.
+
+Two callers still drive each attempt themselves, over what ``API`` exposes rather than the
+client's state: upload parts (predictkit._parts: a fresh body stream per attempt, progress
+given back on retry) and download hops (resources._downloads: each redirect checked). They use
+``http()``/``ahttp()`` (the pooled httpx clients), ``token_headers(url)``, ``retry_policy``,
+``timeout`` and ``user_agent``. A 404 from the API under a base URL without ``/v1`` says so.
 
 A write that may not be repeated (prediction, model, version and variable create, upload start)
 is a Call with ``write_once=WriteOnce(...)``: it is retried only when the request provably never
