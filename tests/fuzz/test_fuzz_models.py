@@ -20,8 +20,8 @@ import predictkit_api.models as models_package
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from predictkit._error_map import parse_body
 from predictkit._errors import ResponseParseError
-from predictkit._http import parse_body
 
 from .strategies import deep, json_values
 

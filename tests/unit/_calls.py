@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from predictkit._http import Call
+from predictkit._call import Call
 
 
 def to_request(call: Call) -> httpx.Request:

@@ -29,7 +29,7 @@ from predictkit._body import (
     Decoder,
     LineSplitter,
 )
-from predictkit._http import MAX_RETRY_AFTER
+from predictkit._error_map import MAX_RETRY_AFTER
 from predictkit._watchdog import Watchdog
 from predictkit.streaming import SSEDecoder
 

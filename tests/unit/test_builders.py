@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 from predictkit import Client, ModelRef, Status, UnsafeDownloadError
-from predictkit._http import Retry
+from predictkit._call import Retry
 from predictkit.resources._downloads import _download_target
-from predictkit.resources.predictions import (
+from predictkit.resources._prediction_calls import (
     _list_args,
     _statuses,
     cancel_call,
@@ -308,7 +308,7 @@ def client() -> Iterator[Client]:
 )
 def test_download_refuses_non_http(client: Client, url: str) -> None:
     with pytest.raises(UnsafeDownloadError, match="only http"):
-        _download_target(client, url)
+        _download_target(client._api, url)
 
 
 @pytest.mark.parametrize(
@@ -316,14 +316,14 @@ def test_download_refuses_non_http(client: Client, url: str) -> None:
 )
 def test_download_refuses_plain_http_to_other_hosts(client: Client, url: str) -> None:
     with pytest.raises(UnsafeDownloadError, match="plain-http"):
-        _download_target(client, url)
+        _download_target(client._api, url)
 
 
 @pytest.mark.parametrize(
     "url", ["http://127.0.0.1:8000/out.png", "http://localhost/out.png", "http://[::1]:9/x"]
 )
 def test_download_allows_plain_http_to_loopback_without_token(client: Client, url: str) -> None:
-    target, headers = _download_target(client, url)
+    target, headers = _download_target(client._api, url)
     assert target == httpx.URL(url)
     assert headers == {}
 
@@ -340,7 +340,7 @@ def test_download_allows_plain_http_to_loopback_without_token(client: Client, ur
     ],
 )
 def test_download_sends_no_token_off_origin(client: Client, url: str) -> None:
-    _, headers = _download_target(client, url)
+    _, headers = _download_target(client._api, url)
     assert headers == {}
 
 
@@ -348,19 +348,19 @@ def test_download_sends_no_token_off_origin(client: Client, url: str) -> None:
     "url", ["https://api.test/v1/files/out.png", "https://API.test/other", "https://api.test:443/x"]
 )
 def test_download_sends_the_token_to_the_api_origin(client: Client, url: str) -> None:
-    _, headers = _download_target(client, url)
+    _, headers = _download_target(client._api, url)
     assert headers == {"Authorization": f"Bearer {TOKEN}"}
 
 
 def test_download_without_token_sends_no_header() -> None:
     with Client(access_token="", api_base_url="https://api.test/v1") as c:
-        assert _download_target(c, "https://api.test/v1/files/x")[1] == {}
+        assert _download_target(c._api, "https://api.test/v1/files/x")[1] == {}
 
 
 def test_download_refusal_messages_do_not_leak_the_token(client: Client) -> None:
     for url in ("ftp://x/y", "http://cdn.example.com/y"):
         with pytest.raises(UnsafeDownloadError) as info:
-            _download_target(client, url)
+            _download_target(client._api, url)
         assert TOKEN not in str(info.value)
         assert isinstance(info.value, ValueError)
 
@@ -368,7 +368,7 @@ def test_download_refusal_messages_do_not_leak_the_token(client: Client) -> None
 @pytest.mark.parametrize("url", ["http://[::1", "https://ho\nst.example/x"])
 def test_download_malformed_url_is_refused(client: Client, url: str) -> None:
     with pytest.raises(UnsafeDownloadError):
-        _download_target(client, url)
+        _download_target(client._api, url)
 
 
 def test_an_empty_status_filter_is_refused() -> None:
@@ -385,7 +385,7 @@ def test_stream_refuses_a_bad_after_id(bad: object) -> None:
 
 def test_a_coroutine_on_poll_is_refused_by_blocking_waits() -> None:
     from predictkit import WaitOptions
-    from predictkit.resources.predictions import checked_wait_options
+    from predictkit.resources._prediction_calls import checked_wait_options
 
     async def on_poll(p: object) -> None: ...
 

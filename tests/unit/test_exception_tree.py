@@ -50,7 +50,8 @@ from predictkit import (
     WaitTimeoutError,
     WebhookVerificationError,
 )
-from predictkit._http import Call, Retry, error_from_exception
+from predictkit._call import Call, Retry
+from predictkit._error_map import error_from_exception
 
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 PACKAGE = Path(predictkit.__file__).parent

@@ -21,6 +21,8 @@ LAYERS = {
     "predictkit.resources": 2,
     "predictkit._api": 1,
     "predictkit._http": 1,
+    "predictkit._call": 1,
+    "predictkit._error_map": 1,
     "predictkit.pagination": 1,
     "predictkit.model_ref": 1,
     "predictkit._errors": 0,
@@ -34,11 +36,7 @@ def module_name(path: Path, root: Path, package: str) -> str:
     return ".".join((package, *parts))
 
 
-UPWARD_LAZY = {
-    # _errors reads an error body with _http's json_or_none, imported inside the function that
-    # needs it to dodge the cycle. The helper belongs below both (or in _errors).
-    ("predictkit._errors", "predictkit._http"),
-}
+UPWARD_LAZY: set[tuple[str, str]] = set()  # none left: json_or_none moved into _errors
 
 
 def runtime_imports(path: Path, package: str) -> set[str]:

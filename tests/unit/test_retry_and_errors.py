@@ -30,20 +30,19 @@ from predictkit import (
     ServerError,
     ValidationError,
     ValidationErrorDetail,
+    _error_map,
     _http,
 )
-from predictkit._http import (
+from predictkit._call import Call, Retry
+from predictkit._error_map import (
     MAX_RETRY_AFTER,
-    Call,
-    Retry,
-    RetryPolicy,
-    Sender,
     error_from_exception,
     error_from_response,
     parse_body,
     retry_after,
 )
-from predictkit.resources.predictions import create_call, get_call
+from predictkit._http import RetryPolicy, Sender
+from predictkit.resources._prediction_calls import create_call, get_call
 
 NOW = 1_700_000_000.0
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
@@ -216,7 +215,7 @@ def test_retry_after_header_names_are_case_insensitive_on_httpx_headers() -> Non
 
 
 def test_retry_after_uses_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_http, "time", SimpleNamespace(time=lambda: NOW))
+    monkeypatch.setattr(_error_map, "time", SimpleNamespace(time=lambda: NOW))
     assert retry_after(h(x_ratelimit_reset=str(int(NOW) + 12))) == 12.0
 
 
@@ -499,6 +498,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
             monotonic=time.monotonic,
         ),
     )
+    monkeypatch.setattr(_error_map, "time", SimpleNamespace(time=lambda: NOW))  # retry_after
     monkeypatch.setattr("predictkit._aio.sleep", fake_async_sleep)
     return recorded
 

@@ -25,10 +25,15 @@ from predictkit import (
     ServerError,
     ValidationError,
     ValidationErrorDetail,
+    _body,
+    _call,
+    _error_map,
     _http,
 )
-from predictkit._http import Call, RetryPolicy, Sender, error_from_response
-from predictkit.resources.predictions import create_call, get_call
+from predictkit._call import Call
+from predictkit._error_map import error_from_response
+from predictkit._http import RetryPolicy, Sender
+from predictkit.resources._prediction_calls import create_call, get_call
 
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 BASE = "https://api.test/v1"
@@ -50,8 +55,8 @@ GOOD = {
 
 
 class FakeTime:
-    """Stands in for `_http.time`: monotonic and perf_counter read one clock that sleeps
-    advance; anything else falls through to the real module."""
+    """Stands in for `time` in `_http`, `_call`, `_error_map`, `_body`: monotonic and perf_counter
+    read one clock that sleeps advance; anything else falls through to the real module."""
 
     def __init__(self) -> None:
         self.now = START
@@ -82,9 +87,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
         fake.sleep(seconds)
 
     monkeypatch.setattr(_http, "time", fake)
-    # Reading a body checks the same response deadline, against the same clock.
-    monkeypatch.setattr("predictkit._body.time", fake)
-    monkeypatch.setattr("predictkit._aio.time", fake)
+    monkeypatch.setattr(_call, "time", fake)  # a Call's deadlines read the same clock
+    monkeypatch.setattr(_error_map, "time", fake)  # and so does retry_after
+    monkeypatch.setattr(_body, "time", fake)  # and the body reads, bounded by those deadlines
+    monkeypatch.setattr("predictkit._aio.time", fake)  # the async whole-response deadline
     monkeypatch.setattr("predictkit._aio.sleep", fake_async_sleep)
     return fake
 
@@ -302,7 +308,7 @@ def test_a_429_error_reports_the_reset_as_retry_after(clock: FakeTime) -> None:
 
 def test_a_reset_above_1e9_is_a_unix_time_and_below_it_seconds_from_now() -> None:
     def reset(value: str) -> float | None:
-        return _http.retry_after({"x-ratelimit-reset": value}, now=10.0)
+        return _error_map.retry_after({"x-ratelimit-reset": value}, now=10.0)
 
     assert reset("1000000001") == 1000000001 - 10.0
     assert reset("1000000000") == 1e9
@@ -440,7 +446,7 @@ def test_transport_errors_carry_the_request(
 
 def test_a_connection_error_without_detail_still_says_so() -> None:
     request = httpx.Request("GET", URL)
-    err = _http.error_from_exception(httpx.ConnectError(""), request, get())
+    err = _error_map.error_from_exception(httpx.ConnectError(""), request, get())
     assert "ConnectError: no detail" in str(err)
 
 
@@ -491,7 +497,7 @@ def test_an_unreadable_success_body_names_the_problem_and_the_request() -> None:
 
     response = httpx.Response(200, json={}, request=httpx.Request("GET", URL))
     with pytest.raises(ResponseParseError) as info:
-        _http.parse_body(response, build)
+        _error_map.parse_body(response, build)
     assert info.value.url == URL
     assert "KeyError: 'status'" in str(info.value)
 

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from predictkit import StreamError
-from predictkit._http import Call
+from predictkit._call import Call
 from predictkit.streaming import (
     DEFAULT_IDLE,
     MAX_RECONNECTS,
@@ -273,7 +273,7 @@ def test_stream_call_without_after_id_omits_it() -> None:
 
 
 def test_stream_call_deadline_caps_every_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("predictkit._http.time.monotonic", lambda: 100.0)
+    monkeypatch.setattr("predictkit._call.time.monotonic", lambda: 100.0)
     default = httpx.Timeout(30.0)
     near = stream_call(PID, None, 30.0, deadline=103.0)
     assert near.attempt_timeout(default) == httpx.Timeout(3.0)
@@ -285,7 +285,7 @@ def test_stream_call_deadline_caps_every_timeout(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_deadline_forbids_retry_sleeps_past_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("predictkit._http.time.monotonic", lambda: 100.0)
+    monkeypatch.setattr("predictkit._call.time.monotonic", lambda: 100.0)
     call = stream_call(PID, None, 1.0, deadline=101.0)
     assert call.leaves_time_for(0.5)
     assert not call.leaves_time_for(1.5)

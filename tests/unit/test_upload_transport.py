@@ -105,13 +105,13 @@ def test_parts_in_flight_are_bounded_by_the_pool(mode: str) -> None:
     data = bytes(range(40))  # 20 parts of 2 bytes
     if mode == "sync":
         with client_for(handler) as client:
-            Uploads(client, max_concurrency=workers).upload(data)
+            Uploads(client._api, max_concurrency=workers).upload(data)
     else:
         transport = httpx.MockTransport(async_handler)
         with Client(
             access_token="t", api_base_url="https://api.test/v1", async_transport=transport
         ) as client:
-            asyncio.run(Uploads(client, max_concurrency=workers).async_upload(data))
+            asyncio.run(Uploads(client._api, max_concurrency=workers).async_upload(data))
     assert most == workers
 
 
@@ -130,7 +130,7 @@ def test_a_failed_part_stops_every_worker() -> None:
         return base(request)
 
     with client_for(handler) as client, pytest.raises(UploadError, match="403"):
-        Uploads(client, max_concurrency=2).upload(bytes(40))  # 20 parts
+        Uploads(client._api, max_concurrency=2).upload(bytes(40))  # 20 parts
     puts = [r for r in seen if r.url.host == "store.test"]
     assert len(puts) <= 3, [r.url.path for r in puts]
 

@@ -5,7 +5,7 @@ predictkit._http) and its connection pool. Resources hold an ``API`` and nothing
 client: never its pool, its Sender or its token. Four verbs, each with an ``a``-prefixed twin:
 
 - ``send(call, parse)``: send, read the body, close, parse it (``parse`` gets the response;
-  see ``json_body``/``no_body``). Errors are the typed PredictKitErrors of _http.
+  see ``json_body``/``no_body``). Errors are the typed PredictKitErrors of _error_map.
 - ``open(call)``: send and return the response unread, for streaming (SSE, downloads). The
   caller closes it: ``with contextlib.closing(api.open(call)) as response:``).
 - ``call(kwargs, ...)``: build a Call from the generated layer's request kwargs plus per-call
@@ -14,14 +14,21 @@ client: never its pool, its Sender or its token. Four verbs, each with an ``a``-
   part): it never carries the token, except for ``token_on_api_origin`` calls whose URL turns
   out to be on the API's own origin.
 
+Two callers still drive each attempt themselves, over what ``API`` exposes rather than the
+client's state: upload parts (predictkit._parts: a fresh body stream per attempt, progress
+given back on retry) and download hops (resources._downloads: each redirect checked). They use
+``http()``/``ahttp()`` (the pooled httpx clients), ``token_headers(url)``, ``retry_policy``,
+``timeout`` and ``user_agent``. A 404 from the API under a base URL without ``/v1`` says so.
+
 A write that may not be repeated (prediction, model, version and variable create, upload start)
 is a Call with ``write_once=WriteOnce(...)``: it is retried only when the request provably never
 reached the server, and an unknown outcome raises CreateOutcomeUnknownError with the
 operation's own advice.
 
 ``with_raw_response`` support: while ``recording()`` is active (in this thread or task), every
-response ``send`` parses is remembered, so a caller gets the headers (x-request-id,
-x-ratelimit-remaining) of the call it made along with the typed result (``RawResponse``).
+response ``send`` parses or ``open`` returns is remembered, so a caller gets the headers
+(x-request-id, x-ratelimit-remaining) of the call it made along with the typed result
+(``RawResponse``).
 """
 
 from __future__ import annotations
@@ -34,9 +41,11 @@ from typing import Any, Generic, Protocol, TypeVar
 import attrs
 import httpx
 
+from predictkit._call import Call, Retry, Target, WriteOnce
 from predictkit._checks import positive_seconds
-from predictkit._errors import InvalidInputError, InvalidInputTypeError
-from predictkit._http import Call, Retry, Sender, Target, WriteOnce, parse_body
+from predictkit._error_map import parse_body
+from predictkit._errors import InvalidInputError, InvalidInputTypeError, NotFoundError
+from predictkit._http import RetryPolicy, Sender
 
 __all__ = [
     "API",
@@ -158,7 +167,8 @@ _recording: contextvars.ContextVar[_Recorder | None] = contextvars.ContextVar(
 
 @contextlib.contextmanager
 def recording() -> Iterator[_Recorder]:
-    """Remember the last response ``send`` parses inside the block (this thread or task)."""
+    """Remember the last response ``send`` parses or ``open`` returns inside the block (this
+    thread or task)."""
     recorder = _Recorder()
     token = _recording.set(recorder)
     try:
@@ -240,28 +250,81 @@ class API:
         target, api = httpx.URL(url), httpx.URL(self._sender.base_url)
         return (target.scheme, target.host, target.port) == (api.scheme, api.host, api.port)
 
+    def token_headers(self, url: str | httpx.URL) -> dict[str, str]:
+        """The Authorization header for ``url`` if it is on the API's own origin (and a token
+        is set), else nothing: the token never leaves the API."""
+        token = self._sender.token
+        return {"Authorization": f"Bearer {token}"} if token and self.is_api_url(url) else {}
+
     @property
     def timeout(self) -> httpx.Timeout:
         """The client's default timeout."""
         return self._sender.timeout
 
+    @property
+    def max_response_bytes(self) -> int:
+        """Largest response body (or stream event) held in memory."""
+        return self._sender.max_response_bytes
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The client's retry decisions (for calls that drive their own attempts)."""
+        return self._sender.policy
+
+    @property
+    def user_agent(self) -> str:
+        return self._sender.headers.get("User-Agent", "")
+
     # sending -------------------------------------------------------------------------------
 
     def send(self, call: Call, parse: Callable[[httpx.Response], T]) -> T:
         """Send with the shared rules, read and close the body, return ``parse(response)``."""
-        response = self._sender.send(self._pool.sync(), call)
+        with self._explaining_404(call):
+            response = self._sender.send(self._pool.sync(), call)
         _record(response)
         return parse(response)
 
     async def asend(self, call: Call, parse: Callable[[httpx.Response], T]) -> T:
-        response = await self._sender.asend(await self._pool.for_running_loop(), call)
+        http = await self._pool.for_running_loop()
+        with self._explaining_404(call):
+            response = await self._sender.asend(http, call)
         _record(response)
         return parse(response)
 
     def open(self, call: Call) -> httpx.Response:
         """Send with the shared rules; the 2xx response comes back unread (the caller reads it
         as a stream and closes it). A failure status is raised as its typed error."""
-        return self._sender.send(self._pool.sync(), call, stream=True)
+        with self._explaining_404(call):
+            response = self._sender.send(self._pool.sync(), call, stream=True)
+        _record(response)
+        return response
 
     async def aopen(self, call: Call) -> httpx.Response:
-        return await self._sender.asend(await self._pool.for_running_loop(), call, stream=True)
+        http = await self._pool.for_running_loop()
+        with self._explaining_404(call):
+            response = await self._sender.asend(http, call, stream=True)
+        _record(response)
+        return response
+
+    def http(self) -> httpx.Client:
+        """The pooled sync httpx client, for the few calls that drive each attempt themselves
+        (upload parts, download hops); everything else sends with ``send``/``open``."""
+        return self._pool.sync()
+
+    async def ahttp(self) -> httpx.AsyncClient:
+        return await self._pool.for_running_loop()
+
+    @contextlib.contextmanager
+    def _explaining_404(self, call: Call) -> Iterator[None]:
+        """Every API path lives under /v1: a base URL without it 404s on every call."""
+        try:
+            yield
+        except NotFoundError as error:
+            base = self._sender.base_url
+            on_api = call.target is Target.API
+            if on_api and not httpx.URL(base).path.rstrip("/").endswith("/v1"):
+                error.message += (
+                    f" The api_base_url {base!r} does not end in /v1, where every API path "
+                    f"lives: did you mean {base.rstrip('/') + '/v1'!r}?"
+                )
+            raise

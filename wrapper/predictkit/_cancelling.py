@@ -9,7 +9,9 @@ something else (a malformed id is a 422, say), so the status code alone never de
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from predictkit._errors import APIStatusError, PredictKitError, WaitTimeoutError
@@ -62,3 +64,17 @@ def told_cancelled(exc: BaseException, prediction_id: str) -> None:
     block must not advise waiting again."""
     if isinstance(exc, WaitTimeoutError) and exc.prediction_id == prediction_id:
         exc.cancelled = True
+
+
+@contextlib.contextmanager
+def cancelling_after(exc: BaseException, prediction_id: str) -> Iterator[None]:
+    """Around run()'s cancel after ``exc``: the original exception stays the one raised; a
+    failed cancel is logged and noted on it, a successful one told."""
+    log.info("cancelling prediction %s after %s", prediction_id, type(exc).__name__)
+    try:
+        yield
+    except PredictKitError as error:
+        log.warning("could not cancel prediction %s: %s", prediction_id, error)
+        exc.add_note(f"predictkit could not cancel prediction {prediction_id}: {error}")
+    else:
+        told_cancelled(exc, prediction_id)

@@ -23,12 +23,12 @@ from predictkit._errors import (
     ClientClosedError,
     InvalidInputError,
     InvalidInputTypeError,
-    NotFoundError,
 )
-from predictkit._http import Call, RetryPolicy, Sender
+from predictkit._http import RetryPolicy, Sender
 from predictkit._version import __version__
 from predictkit.reconcile import DEFAULT_RECONCILE_WINDOW, CreatedLedger
 from predictkit.resources._binding import Binding
+from predictkit.resources._creating import Reconciling
 from predictkit.resources.predictions import Predictions
 
 if TYPE_CHECKING:
@@ -288,11 +288,14 @@ class Client(Resources):
             max_response_bytes=_max_response_bytes(max_response_bytes),
         )
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
-        self._reconcile_window = _reconcile_window(reconcile_window)
-        self._created = CreatedLedger()
-        self._api = API(self._sender, self._pool)
-        self._transport = Binding(self._api)
-        self.predictions = Predictions(self)
+        self._reconciling = Reconciling(CreatedLedger(), _reconcile_window(reconcile_window))
+        self._bind(API(self._sender, self._pool))
+
+    def _bind(self, api: API) -> None:
+        """Give the resources ``api``: all they use of this client's HTTP state."""
+        self._api = api
+        self._transport = Binding(api)
+        self.predictions = Predictions(self, api, self._reconciling)
 
     @functools.cached_property
     def uploads(self) -> Uploads:
@@ -300,7 +303,7 @@ class Client(Resources):
         Imported on first use, like every resource: ``import predictkit`` stays light."""
         from predictkit.resources.uploads import Uploads  # noqa: PLC0415
 
-        return Uploads(self)
+        return Uploads(self._api)
 
     @property
     def api_base_url(self) -> str:
@@ -317,7 +320,7 @@ class Client(Resources):
     @property
     def reconcile_window(self) -> float:
         """Seconds a create whose outcome is unknown looks for its prediction (0: never)."""
-        return self._reconcile_window
+        return self._reconciling.window
 
     @property
     def max_response_bytes(self) -> int:
@@ -354,44 +357,13 @@ class Client(Resources):
             )
         copy._sender = sender
         copy._pool = self._pool
-        copy._created = self._created
-        copy._reconcile_window = (
-            self._reconcile_window
+        copy._reconciling = (
+            self._reconciling
             if reconcile_window is _UNSET
-            else _reconcile_window(reconcile_window)
+            else attrs.evolve(self._reconciling, window=_reconcile_window(reconcile_window))
         )
-        copy._api = API(sender, self._pool)
-        copy._transport = Binding(copy._api)
-        copy.predictions = Predictions(copy)
+        copy._bind(API(sender, self._pool))
         return copy
-
-    def _send(self, call: Call, *, stream: bool = False) -> httpx.Response:
-        try:
-            return self._sender.send(self._pool.sync(), call, stream=stream)
-        except NotFoundError as exc:
-            self._explain_404(exc)
-            raise
-
-    async def _asend(self, call: Call, *, stream: bool = False) -> httpx.Response:
-        http = await self._pool.for_running_loop()
-        try:
-            return await self._sender.asend(http, call, stream=stream)
-        except NotFoundError as exc:
-            self._explain_404(exc)
-            raise
-
-    def _explain_404(self, error: NotFoundError) -> None:
-        """Every API path lives under /v1: a base URL without it 404s on every call."""
-        if not httpx.URL(self.api_base_url).path.rstrip("/").endswith("/v1"):
-            error.message += (
-                f" The api_base_url {self.api_base_url!r} does not end in /v1, where every API "
-                f"path lives: did you mean {self.api_base_url.rstrip('/') + '/v1'!r}?"
-            )
-
-    def _is_api_url(self, url: httpx.URL) -> bool:
-        """Whether ``url`` is on the API's own origin (the only place the token may go)."""
-        api = httpx.URL(self._sender.base_url)
-        return (url.scheme, url.host, url.port) == (api.scheme, api.host, api.port)
 
     def close(self) -> None:
         """Close the connections this client opened (not an http_client you passed in)."""

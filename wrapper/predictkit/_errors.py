@@ -6,6 +6,7 @@ prediction exists carry its id, so no work is ever lost to an exception.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -162,8 +163,6 @@ class APIStatusError(APIError):
     @property
     def detail(self) -> Any:
         """The body's ``detail`` value when the body is the API's JSON error shape, else None."""
-        from predictkit._http import json_or_none  # noqa: PLC0415 - avoids an import cycle
-
         data = json_or_none(self.body)
         return data.get("detail") if isinstance(data, dict) else None
 
@@ -311,3 +310,13 @@ class UploadError(APIError):
 
 class WebhookVerificationError(PredictKitError, ValueError):
     """A webhook delivery's signature is missing, malformed, stale or does not match."""
+
+
+def json_or_none(body: bytes | None) -> Any:
+    """The body parsed as JSON, or None when it is empty or not JSON."""
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None

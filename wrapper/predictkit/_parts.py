@@ -1,9 +1,9 @@
 """PUT one upload part to its pre-signed URL, with retries: the uploads' narrow adapter onto the
 client's HTTP layer.
 
-Everything uploads need from the client's private state (its connection pool, timeout, retry
-policy, User-Agent) is reached here and nowhere else, so switching to the shared resource layer's
-raw send (non-API URL, no token, same retries and error mapping) replaces this one class.
+It drives its own attempts over what ``API`` exposes (the pooled httpx client, the timeout, the
+retry policy, the User-Agent), because each attempt must stream the part afresh from its
+source and give its bytes back to the progress count when it is retried.
 
 A part is idempotent (the same bytes to the same URL), so it is retried like a GET: on connection
 errors, timeouts, 408, 429 and 5xx, with the client's backoff. Each attempt builds a fresh
@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING
 import httpx
 
 from predictkit import _aio
+from predictkit._call import Call, Retry
+from predictkit._error_map import error_from_exception, error_from_response
 from predictkit._errors import APIError
-from predictkit._http import Call, Retry, error_from_exception, error_from_response
 
 if TYPE_CHECKING:
-    from predictkit._client import Client
+    from predictkit._api import API
 
 log = logging.getLogger("predictkit")
 
@@ -43,10 +44,10 @@ def without_query(url: httpx.URL) -> str:
 
 
 class PartSender:
-    """Sends upload parts for one Client (sync, or async on the running loop)."""
+    """Sends upload parts through one API (sync, or async on the running loop)."""
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
+    def __init__(self, api: API) -> None:
+        self._api = api
 
     def _request(
         self,
@@ -55,13 +56,13 @@ class PartSender:
         body: Iterator[bytes] | AsyncIterator[bytes],
         headers: dict[str, str],
     ) -> httpx.Request:
-        user_agent = self._client._sender.headers.get("User-Agent", "")
+        user_agent = self._api.user_agent
         request = http.build_request(
             "PUT",
             url,
             content=body,
             headers={**headers, "User-Agent": user_agent},
-            timeout=self._client.timeout,
+            timeout=self._api.timeout,
         )
         for name in _AWAY:  # an http_client passed in may carry defaults meant for the API
             request.headers.pop(name, None)
@@ -76,7 +77,7 @@ class PartSender:
     ) -> float:
         """Seconds before the next attempt (after ``on_retry()``), or the typed error, raised,
         when the policy gives up."""
-        policy = self._client._sender.policy
+        policy = self._api.retry_policy
         if isinstance(outcome, httpx.Response):
             delay = policy.delay_after_status(outcome, attempt, Retry.IDEMPOTENT)
             if delay is None:
@@ -99,7 +100,7 @@ class PartSender:
         on_retry: Callable[[], None],
     ) -> httpx.Response:
         """PUT ``body()`` to ``url`` until it succeeds; the 2xx response (body read, capped)."""
-        http = self._client._pool.sync()
+        http = self._api.http()
         attempt = 0
         while True:
             content = body()
@@ -124,7 +125,7 @@ class PartSender:
         on_retry: Callable[[], None],
     ) -> httpx.Response:
         """Async twin of ``put``."""
-        http = await self._client._pool.for_running_loop()
+        http = await self._api.ahttp()
         attempt = 0
         while True:
             content = body()

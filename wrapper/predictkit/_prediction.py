@@ -123,7 +123,7 @@ class ListedPrediction(_ClientBound, Prediction):
         """Wait until this prediction ends: updates this item and returns the full one."""
         predictions = self._bound().predictions
         return self._refresh_from(
-            predictions._wait(self.id, None, options, cancel_on_timeout=cancel_on_timeout)
+            predictions.wait(self.id, options, cancel_on_timeout=cancel_on_timeout)
         )
 
     async def async_wait(
@@ -133,9 +133,7 @@ class ListedPrediction(_ClientBound, Prediction):
         cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
         predictions = self._bound().predictions
-        final = await predictions._async_wait(
-            self.id, None, options, cancel_on_timeout=cancel_on_timeout
-        )
+        final = await predictions.async_wait(self.id, options, cancel_on_timeout=cancel_on_timeout)
         return self._refresh_from(final)
 
 
@@ -161,9 +159,8 @@ class PredictionWithIO(_ClientBound, PredictionWithDetails):
     def wait(self, options: WaitOptions | None = None, *, cancel_on_timeout: bool = False) -> Self:
         """Wait until this prediction ends and load its final state into this object."""
         predictions = self._bound().predictions
-        return self._refresh_from(
-            predictions._wait(self.id, self, options, cancel_on_timeout=cancel_on_timeout)
-        )
+        plan = predictions._plan_wait(self.id, self, options, True, cancel_on_timeout)
+        return self._refresh_from(predictions._wait(plan))
 
     async def async_wait(
         self,
@@ -172,9 +169,8 @@ class PredictionWithIO(_ClientBound, PredictionWithDetails):
         cancel_on_timeout: bool = False,
     ) -> Self:
         predictions = self._bound().predictions
-        final = await predictions._async_wait(
-            self.id, self, options, cancel_on_timeout=cancel_on_timeout
-        )
+        plan = predictions._plan_wait(self.id, self, options, False, cancel_on_timeout)
+        final = await predictions._async_wait(plan)
         return self._refresh_from(final)
 
     def output_iterator(self) -> Iterator[Any]:
@@ -193,7 +189,7 @@ class PredictionWithIO(_ClientBound, PredictionWithDetails):
             except APIStatusError as exc:
                 if streamed or not is_stream_unavailable(exc):
                     raise  # never fall back once chunks went out: they would repeat
-        self._refresh_from(self._bound().predictions._wait(self.id, None, None))
+        self._refresh_from(self._bound().predictions.wait(self.id, None))
         yield from self._final_output(streamed=streamed)
 
     async def async_output_iterator(self) -> AsyncIterator[Any]:
@@ -209,7 +205,7 @@ class PredictionWithIO(_ClientBound, PredictionWithDetails):
             except APIStatusError as exc:
                 if streamed or not is_stream_unavailable(exc):
                     raise
-        self._refresh_from(await self._bound().predictions._async_wait(self.id, None, None))
+        self._refresh_from(await self._bound().predictions.async_wait(self.id, None))
         for item in self._final_output(streamed=streamed):
             yield item
 

@@ -16,6 +16,8 @@ import attrs
 import httpx
 
 from predictkit import _aio
+from predictkit._call import Call, Retry
+from predictkit._error_map import parse_body
 from predictkit._errors import (
     APIError,
     CreateOutcomeUnknownError,
@@ -32,7 +34,6 @@ from predictkit._files import (
     plan_parts,
     replace_files,
 )
-from predictkit._http import Call, Retry, parse_body
 from predictkit._parts import without_query
 from predictkit._sources import READ_SIZE, Source, open_source
 
@@ -167,7 +168,7 @@ def start_call(source: Source) -> Call:
     from predictkit_api.models.create_upload_request import CreateUploadRequest
 
     body = CreateUploadRequest(size=source.size, mime_type=source.mime_type)
-    return Call(create_upload._get_kwargs(body=body), retry=Retry.CREATE)
+    return Call(create_upload.build_request(body=body), retry=Retry.CREATE)
 
 
 def transfer_from(source: Source, response: httpx.Response) -> Transfer:
@@ -195,7 +196,7 @@ def complete_call(transfer: Transfer) -> Call:
 
     etags = cast("list[str]", transfer.etags)  # every part has succeeded when this is built
     body = CompleteUploadRequest(etags=etags)
-    return Call(complete_upload._get_kwargs(transfer.upload_id, body=body))
+    return Call(complete_upload.build_request(transfer.upload_id, body=body))
 
 
 def uploaded(transfer: Transfer, response: httpx.Response) -> UploadedFile:

@@ -29,13 +29,14 @@ from predictkit_api.types import UNSET
 
 from predictkit import _aio
 from predictkit._body import DEFAULT_MAX_RESPONSE_BYTES, aiter_lines, iter_lines
+from predictkit._call import Call
+from predictkit._error_map import error_from_exception
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
     ResponseTooLargeError,
     StreamError,
 )
-from predictkit._http import Call, error_from_exception
 
 __all__ = [
     "TERMINAL_EVENTS",
@@ -117,7 +118,7 @@ def stream_call(
 ) -> Call:
     """The request that opens (or resumes) a prediction's event stream; reads time out after
     the idle gap plus a margin, or at ``deadline`` (time.monotonic()) if that comes first."""
-    kwargs = stream_prediction._get_kwargs(
+    kwargs = stream_prediction.build_request(
         prediction_id,
         after_id=after_id if after_id is not None else UNSET,
         prefer=f"wait={idle:g}",

@@ -23,6 +23,7 @@ import attrs
 from predictkit_api.models.prediction_with_details import PredictionWithDetails
 
 from predictkit._checks import positive_seconds
+from predictkit._error_map import MAX_RETRY_AFTER
 from predictkit._errors import (
     APIConnectionError,
     InvalidInputError,
@@ -33,7 +34,6 @@ from predictkit._errors import (
     StreamError,
     WaitTimeoutError,
 )
-from predictkit._http import MAX_RETRY_AFTER
 from predictkit._types import is_terminal
 from predictkit.streaming import DEFAULT_IDLE, is_stream_unavailable
 

@@ -25,8 +25,8 @@ from predictkit_api.api import (
 from predictkit_api.types import UNSET
 
 from predictkit._api import API, RawResponse, WriteOnce, json_body, recording
+from predictkit._call import Call
 from predictkit._errors import InvalidInputError, InvalidInputTypeError
-from predictkit._http import Call
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import AsyncPage, AsyncPaginator, Page, check_limit, check_page_size
 

@@ -33,6 +33,7 @@ from predictkit._body import (
     timed_out,
 )
 from predictkit._checks import positive_seconds
+from predictkit._error_map import error_from_response
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
@@ -41,10 +42,9 @@ from predictkit._errors import (
     InvalidInputTypeError,
     UnsafeDownloadError,
 )
-from predictkit._http import error_from_response
 
 if TYPE_CHECKING:
-    from predictkit._client import Client
+    from predictkit._api import API
 
 
 def _is_http_url(url: str) -> bool:
@@ -69,12 +69,12 @@ def _no_query(url: httpx.URL) -> httpx.URL:
 _USERINFO = re.compile(r"//[^/?#]*@")
 
 
-def _next_hop(client: Client, response: httpx.Response) -> httpx.Request | None:
+def _next_hop(api: API, response: httpx.Response) -> httpx.Request | None:
     """The redirect to follow, checked like the first URL (httpx drops Authorization when the
     origin changes), and never from https down to plain http; None when not a redirect."""
     hop = response.next_request if response.is_redirect else None
     if hop is not None:
-        _download_target(client, str(hop.url))
+        _download_target(api, str(hop.url))
         if response.request.url.scheme == "https" and hop.url.scheme != "https":
             raise UnsafeDownloadError(
                 f"Refusing a redirect from https to plain http ({_no_query(hop.url)}): the "
@@ -99,7 +99,7 @@ def _download_failed(response: httpx.Response) -> APIStatusError:
     return error
 
 
-def _download_target(client: Client, url: object) -> tuple[httpx.URL, dict[str, str]]:
+def _download_target(api: API, url: object) -> tuple[httpx.URL, dict[str, str]]:
     """Check an output URL; the token goes only to the API's own origin."""
     if not isinstance(url, str):
         kind = type(url).__name__
@@ -117,13 +117,14 @@ def _download_target(client: Client, url: object) -> tuple[httpx.URL, dict[str, 
             f"Refusing to download {shown!r}: only http(s) URLs are supported."
         )
     parsed = httpx.URL(url)
-    api = client._is_api_url(parsed)
-    if parsed.scheme == "http" and not api and parsed.host not in ("127.0.0.1", "localhost", "::1"):
+    api_origin = api.is_api_url(parsed)
+    if (
+        parsed.scheme == "http"
+        and not api_origin
+        and parsed.host not in ("127.0.0.1", "localhost", "::1")
+    ):
         raise UnsafeDownloadError(f"Refusing plain-http download from {parsed.host}: use https.")
-    headers = (
-        {"Authorization": f"Bearer {client._sender.token}"} if api and client._sender.token else {}
-    )
-    return parsed, headers
+    return parsed, api.token_headers(parsed)
 
 
 @attrs.frozen
@@ -136,16 +137,14 @@ class _Download:
     deadline: float | None
 
 
-def _plan_download(
-    client: Client, url: object, timeout: object, stall_timeout: object
-) -> _Download:
+def _plan_download(api: API, url: object, timeout: object, stall_timeout: object) -> _Download:
     for name, value in (("timeout", timeout), ("stall_timeout", stall_timeout)):
         if value is not None and not positive_seconds(value):
             raise InvalidInputError(
                 f"{name} must be a positive, finite number of seconds or None, not {value!r}."
             )
-    target, headers = _download_target(client, url)
-    base = client.timeout
+    target, headers = _download_target(api, url)
+    base = api.timeout
     stall = base.read if stall_timeout is None else float(stall_timeout)  # type: ignore[arg-type]
     return _Download(
         url=target,
@@ -156,22 +155,22 @@ def _plan_download(
 
 
 def download(
-    client: Client,
+    api: API,
     url: object,
     destination: str | os.PathLike[str] | IO[bytes],
     timeout: object = None,
     stall_timeout: object = None,
 ) -> int:
     """``client.predictions.download_output``: returns the byte count."""
-    plan = _plan_download(client, url, timeout, stall_timeout)
-    http = client._pool.sync()
+    plan = _plan_download(api, url, timeout, stall_timeout)
+    http = api.http()
     request = http.build_request("GET", plan.url, headers=plan.headers, timeout=plan.timeout)
     try:
         for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
             cut_read_timeout(request, plan.deadline)
             response = http.send(request, stream=True, follow_redirects=False)
             try:
-                hop = _next_hop(client, response)
+                hop = _next_hop(api, response)
             except BaseException:
                 response.close()
                 raise
@@ -195,24 +194,24 @@ def download(
 
 
 async def adownload(
-    client: Client,
+    api: API,
     url: object,
     destination: str | os.PathLike[str] | IO[bytes],
     timeout: object = None,  # noqa: ASYNC109 - the download's own deadline, as in download()
     stall_timeout: object = None,
 ) -> int:
-    plan = _plan_download(client, url, timeout, stall_timeout)
-    http = await client._pool.for_running_loop()
+    plan = _plan_download(api, url, timeout, stall_timeout)
+    http = await api.ahttp()
     request = http.build_request("GET", plan.url, headers=plan.headers, timeout=plan.timeout)
     try:
         async with _aio.deadline(plan.deadline):
-            return await _async_download(client, http, request, plan, destination)
+            return await _async_download(api, http, request, plan, destination)
     except _aio.Expired:
         raise _download_error(timed_out(request), request.url, destination) from None
 
 
 async def _async_download(
-    client: Client,
+    api: API,
     http: httpx.AsyncClient,
     request: httpx.Request,
     plan: _Download,
@@ -222,7 +221,7 @@ async def _async_download(
         for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
             response = await http.send(request, stream=True, follow_redirects=False)
             try:
-                hop = _next_hop(client, response)
+                hop = _next_hop(api, response)
             except BaseException:
                 await response.aclose()
                 raise

@@ -1,462 +1,120 @@
 """client.predictions: create, get, list, wait, cancel, stream, run, poll, download.
 
-Every method has an ``async_`` twin with the same parameters. Requests are built by pure
-functions over the generated layer's ``_get_kwargs``; responses are parsed by the generated
-models; sending, retries and errors live in predictkit._http.
-
-Which create route: ``POST /predictions`` with the ``model`` field. It is the route the official
-client uses, the one documented to return ``Location``, and the one that takes
-``owner/name`` and ``owner/name:version`` alike (the model-scoped routes exist too, see
-openapi.yaml, but would split one call into two URL shapes).
+Every method has an ``async_`` twin with the same parameters, a line or two over the same
+pure pieces: requests are built and checked in ``_prediction_calls``; creating (and settling an
+unknown outcome), waiting and cancelling are I/O-free step generators (``_creating``,
+predictkit.waiting, ``_cancel_policy``) whose steps the two executors below perform, each a
+``match`` that mypy checks is exhaustive. Everything is sent through ``API`` (predictkit._api).
+The per-call options ``timeout=`` and ``extra_headers=`` and the ``with_raw_response`` view
+follow the generated resources.
 """
 
 from __future__ import annotations
 
 import contextlib
-import inspect
-import logging
-import math
+import functools
 import os
-import re
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from typing import IO, TYPE_CHECKING, Any, assert_never
+from typing import IO, TYPE_CHECKING
 
-import attrs
 import httpx
-from predictkit_api.api.predictions import (
-    cancel_prediction,
-    create_prediction,
-    get_prediction,
-    list_predictions,
-)
-from predictkit_api.models.create_prediction_request import CreatePredictionRequest
 from predictkit_api.models.prediction_list import PredictionList
-from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, PredictionStatus
-from predictkit_api.types import UNSET
 
-from predictkit import _aio
-from predictkit._body import (
-    aiter_lines,
-    aread_body,
-    iter_lines,
-    read_body,
-    timed_out,
-)
-from predictkit._cancelling import (
-    ended_or_raise,
-    may_mean_already_ended,
-    told_cancelled,
-    unconfirmed,
-)
-from predictkit._errors import (
-    APIStatusError,
-    CreateOutcomeUnknownError,
-    InvalidInputError,
-    InvalidInputTypeError,
-    NotFoundError,
-    PredictKitError,
-)
-from predictkit._http import Call, Retry, error_from_exception, parse_body
+from predictkit._api import API, Timeout
+from predictkit._cancelling import cancelling_after
+from predictkit._error_map import parse_body
 from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
 from predictkit.model_ref import ModelRef
-from predictkit.pagination import AsyncPage, AsyncPaginator, Page, check_limit, check_page_size
-from predictkit.reconcile import (
-    PAGE_SIZE,
-    Found,
-    Inspect,
-    ListNewest,
-    Pause,
-    Sent,
-    reconcile_policy,
+from predictkit.pagination import AsyncPage, AsyncPaginator, Page
+from predictkit.resources._binding import Binding
+from predictkit.resources._creating import (
+    Reconciling,
+    create_policy,
+    tagged,
 )
-from predictkit.reconcile import Step as ReconcileStep
-from predictkit.resources._downloads import _is_http_url, adownload, download
-from predictkit.streaming import (
-    TERMINAL_EVENTS,
-    AsyncPredictionStream,
-    PredictionStream,
-    SSEDecoder,
-    stream_call,
+from predictkit.resources._downloads import adownload, download
+from predictkit.resources._poller import Poller
+from predictkit.resources._prediction_calls import (
+    PerCall,
+    _list_args,
+    check_after_id,
+    check_prediction_id,
+    create_plan,
+    get_call,
+    list_call,
 )
+from predictkit.resources._steps import Steps, WaitPlan, cancel_policy, plan_wait
+from predictkit.streaming import AsyncPredictionStream, PredictionStream
 from predictkit.waiting import (
     DEFAULT_ASYNC_WAIT_OPTIONS,
     DEFAULT_WAIT_OPTIONS,
     AsyncWaitOptions,
-    Cancel,
-    Fetch,
-    Heard,
-    Listen,
-    Notify,
-    Sleep,
     WaitOptions,
     adrive,
     drive,
-    wait_policy,
 )
 
 if TYPE_CHECKING:
     from predictkit._client import Client
 
-__all__ = ["Poller", "Predictions"]
+__all__ = ["Poller", "Predictions", "PredictionsWithRawResponse"]
 
-log = logging.getLogger("predictkit")
-
-SERVER_WAIT = 60.0
-"""Longest hold we ask of the server with ``Prefer: wait`` (it may cap it lower)."""
-_WAIT_MARGIN = 10.0
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
-_PARAM_KEYS = frozenset({"input", "webhook", "validate_input", "stream"})
-_CHUNK = 64 * 1024
-
-
-# --- pure request builders -------------------------------------------------------------------
-
-
-def check_prediction_id(prediction_id: object) -> str:
-    """Prediction ids are UUIDs; refuse anything that could not be one before sending."""
-    if not isinstance(prediction_id, str) or not _ID.fullmatch(prediction_id):
-        raise InvalidInputError(
-            f"Invalid prediction id {prediction_id!r}: expected an id like "
-            "'497f6eca-6276-4993-bfeb-53cbbbba6f08'."
-        )
-    return prediction_id
-
-
-def get_call(prediction_id: str, deadline: float | None = None) -> Call:
-    pid = check_prediction_id(prediction_id)
-    return Call(get_prediction._get_kwargs(pid), prediction_id=pid, deadline=deadline)
-
-
-def _deadline(budget: float | None) -> float | None:
-    return None if budget is None else time.monotonic() + budget
-
-
-def cancel_call(prediction_id: str, deadline: float | None = None) -> Call:
-    pid = check_prediction_id(prediction_id)
-    # Cancel is idempotent by the API's own rules, so it may be retried like a GET.
-    return Call(cancel_prediction._get_kwargs(pid), prediction_id=pid, deadline=deadline)
-
-
-def list_call(
-    cursor: str | None, page_size: int | None, statuses: list[PredictionStatus] | None
-) -> Call:
-    return Call(
-        list_predictions._get_kwargs(
-            cursor=UNSET if cursor is None else cursor,
-            page_size=UNSET if page_size is None else page_size,
-            statuses=UNSET if statuses is None else statuses,
-        )
-    )
-
-
-def create_call(
-    params: CreatePredictionParams,
-    model: str | ModelRef,
-    *,
-    server_wait: float | None,
-    deadline: float | None = None,
-) -> Call:
-    """Validate the earlier SDK's params dict and build ``POST /predictions``.
-
-    ``"stream": True`` asks for the prediction's event stream; the API then answers a
-    ``Prefer: wait`` create with the stream itself, so no ``Prefer`` is sent with it (a wait
-    listens to the stream instead). ``deadline`` stops retry sleeps past a wait's timeout."""
-    given: object = params  # typed as a dict, but callers may pass anything
-    if isinstance(given, str | ModelRef) and isinstance(model, Mapping):
-        raise InvalidInputTypeError(
-            "create(params, model) got the model first: the arguments look swapped. Call "
-            f"create({{'input': {{...}}}}, model={str(given)!r})."
-        )
-    ref = ModelRef.parse(model)
-    if not isinstance(params, Mapping):
-        raise InvalidInputTypeError(
-            f"params must be a dict like {{'input': {{...}}}}, not {type(params).__name__}."
-        )
-    unknown = set(params) - _PARAM_KEYS
-    if unknown:
-        raise InvalidInputError(
-            f"Unknown prediction params {sorted(unknown)}; expected {sorted(_PARAM_KEYS)}."
-        )
-    if "input" not in params:
-        raise InvalidInputError(
-            "params needs an 'input' object, e.g. {'input': {'prompt': '...'}}."
-        )
-    if not isinstance(params["input"], Mapping):
-        raise InvalidInputError(
-            f"params['input'] must be a JSON object (a dict), not {type(params['input']).__name__}."
-        )
-    body: dict[str, Any] = {"model": str(ref), "input": dict(params["input"])}
-    webhook = params.get("webhook")
-    if webhook is not None:
-        body["webhook"] = _checked_webhook(webhook)
-    validate = params.get("validate_input", UNSET)
-    if validate is not UNSET and not isinstance(validate, bool):
-        raise InvalidInputError(
-            f"params['validate_input'] must be True or False, not {validate!r}."
-        )
-    stream = params.get("stream", UNSET)
-    if stream is not UNSET:
-        if not isinstance(stream, bool):
-            raise InvalidInputError(f"params['stream'] must be True or False, not {stream!r}.")
-        body["stream"] = stream
-        if stream:
-            server_wait = None
-    kwargs = create_prediction._get_kwargs(
-        body=CreatePredictionRequest.from_dict(body),
-        prefer=UNSET if server_wait is None else f"wait={server_wait:g}",
-        validate_input=validate,
-    )
-    # The API documents no idempotency key; one is sent so a server that honours it can
-    # deduplicate the one retry reconciliation may make. Correctness does not depend on it.
-    kwargs.setdefault("headers", {})["Idempotency-Key"] = str(uuid.uuid4())
-    timeout = (
-        None if server_wait is None else httpx.Timeout(server_wait + _WAIT_MARGIN, connect=10.0)
-    )
-    return Call(kwargs, retry=Retry.CREATE, timeout=timeout, deadline=deadline)
-
-
-def created_id(response: httpx.Response) -> str | None:
-    """The new prediction's id from a create response's ``Location`` header, if any."""
-    location = response.headers.get("location")
-    if not location:
-        return None
-    last = httpx.URL(location).path.rstrip("/").rpartition("/")[2]
-    return last if _ID.fullmatch(last) else None
-
-
-def checked_wait_options(options: object, *, sync: bool) -> WaitOptions | AsyncWaitOptions:
-    """Check a wait's options before anything is sent; None means the defaults."""
-    if options is None:
-        return DEFAULT_WAIT_OPTIONS if sync else DEFAULT_ASYNC_WAIT_OPTIONS
-    if not isinstance(options, WaitOptions | AsyncWaitOptions):
-        raise InvalidInputTypeError(
-            f"wait options must be WaitOptions or AsyncWaitOptions, not {options!r}."
-        )
-    if (
-        sync
-        and options.on_poll is not None
-        and (isinstance(options, AsyncWaitOptions) or inspect.iscoroutinefunction(options.on_poll))
-    ):
-        raise InvalidInputTypeError(
-            "This on_poll must be awaited, which a blocking wait cannot do: pass a plain "
-            "function in WaitOptions, or use the async_ method."
-        )
-    return options
-
-
-def _check_after_id(after_id: object) -> None:
-    if after_id is not None and (
-        not isinstance(after_id, str) or not after_id or not after_id.isprintable()
-    ):
-        raise InvalidInputError(
-            f"after_id must be an event id string from a previous stream, not {after_id!r}."
-        )
-
-
-def _check_wait_flag(wait: object) -> None:
-    if not isinstance(wait, bool):
-        raise InvalidInputTypeError(f"wait must be True or False, not {wait!r}.")
-
-
-def _create_plan(
-    params: CreatePredictionParams,
-    model: str | ModelRef,
-    wait: object,
-    options: object,
-    started: float,
-    *,
-    sync: bool,
-) -> tuple[Call, WaitOptions | AsyncWaitOptions]:
-    """Check everything a create needs, then build it: nothing is sent on bad input."""
-    _check_wait_flag(wait)
-    checked = checked_wait_options(options, sync=sync)
-    deadline = None if checked.timeout is None or not wait else started + checked.timeout
-    server_wait = _server_wait(checked, started) if wait else None
-    return create_call(params, model, server_wait=server_wait, deadline=deadline), checked
-
-
-def _checked_webhook(webhook: Any) -> dict[str, Any]:
-    if not isinstance(webhook, Mapping) or set(webhook) - {"url", "secret"}:
-        raise InvalidInputError(
-            "params['webhook'] must be {'url': 'https://…', 'secret': optional str}."
-        )
-    url = webhook.get("url")
-    if not isinstance(url, str) or not _is_http_url(url):
-        raise InvalidInputError(f"params['webhook']['url'] must be an http(s) URL, not {url!r}.")
-    secret = webhook.get("secret")
-    if secret is not None and not isinstance(secret, str):
-        raise InvalidInputError("params['webhook']['secret'] must be a string or None.")
-    return dict(webhook)
-
-
-def _server_wait(options: WaitOptions | AsyncWaitOptions, started: float) -> float:
-    if options.timeout is None:
-        return SERVER_WAIT
-    left = options.timeout - (time.monotonic() - started)
-    return max(0.0, min(SERVER_WAIT, math.ceil(left * 10) / 10))
-
-
-def _statuses(statuses: Iterable[str] | None) -> list[PredictionStatus] | None:
-    if statuses is None:
-        return None
-    if isinstance(statuses, str):
-        statuses = [statuses]
-    if not isinstance(statuses, Iterable):
-        raise InvalidInputTypeError(
-            f"statuses must be a status or a list of them, not {type(statuses).__name__}."
-        )
-    values = [str(s) for s in statuses]
-    if not values:
-        raise InvalidInputError(
-            "statuses is empty, which would match nothing: pass None for every status."
-        )
-    unknown = [s for s in values if s not in PREDICTION_STATUS_VALUES]
-    if unknown:
-        raise InvalidInputError(
-            f"Unknown status filter {unknown}; expected some of {sorted(PREDICTION_STATUS_VALUES)}."
-        )
-    return values  # type: ignore[return-value]  # checked against the Literal's values above
-
-
-# --- the resource ----------------------------------------------------------------------------
+Headers = Mapping[str, str] | None
 
 
 class Predictions:
     """Predictions: ``client.predictions``."""
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
+    def __init__(self, client: Client, api: API, reconciling: Reconciling) -> None:
+        self._client = client  # what its predictions are bound to, and client.uploads
+        self._api = api
+        self._reconciling = reconciling
+        self._steps = Steps(api, self._prediction)
+
+    @property
+    def with_raw_response(self) -> PredictionsWithRawResponse:
+        """The same calls, each returning a RawResponse (headers, status, ``.parsed``)."""
+        return PredictionsWithRawResponse(self)
 
     def _prediction(self, response: httpx.Response) -> PredictionWithIO:
         prediction = parse_body(response, PredictionWithIO.from_dict)
         prediction._client = self._client
         return prediction
 
-    def _page(self, response: httpx.Response) -> PredictionList:
-        return parse_body(response, PredictionList.from_dict)
+    def _page_fields(
+        self, response: httpx.Response
+    ) -> tuple[list[ListedPrediction], str | None, str | None, str | None, str | None]:
+        data = parse_body(response, PredictionList.from_dict)
 
-    def _created(self, response: httpx.Response, call: Call) -> PredictionWithIO:
-        """Read a create's 2xx response (bounded like any body). If the body is cut, the
-        prediction exists: fetch it by the id in ``Location`` rather than report an unknown
-        outcome."""
-        deadline = call.response_deadline(call.timeout or self._client.timeout)
-        with _tagged(created_id(response)):
-            try:
-                read_body(response, deadline=deadline, limit=self._client.max_response_bytes)
-            except httpx.RequestError as exc:
-                pid = _id_of_cut_create(response, exc, call)
-                with _created_but_unread(pid):
-                    return self.get(pid)
-            return self._prediction(response)
+        def url(value: object) -> str | None:
+            return value if isinstance(value, str) else None
 
-    async def _async_created(self, response: httpx.Response, call: Call) -> PredictionWithIO:
-        deadline = call.response_deadline(call.timeout or self._client.timeout)
-        with _tagged(created_id(response)):
-            try:
-                try:
-                    async with _aio.deadline(deadline):
-                        await aread_body(
-                            response, deadline=deadline, limit=self._client.max_response_bytes
-                        )
-                except _aio.Expired:
-                    raise timed_out(response.request) from None
-            except httpx.RequestError as exc:
-                pid = _id_of_cut_create(response, exc, call)
-                with _created_but_unread(pid):
-                    return await self.async_get(pid)
-            return self._prediction(response)
+        return (
+            [ListedPrediction._of(item, self._client) for item in data.items],
+            data.next_cursor,
+            data.previous_cursor,
+            url(data.next_url),
+            url(data.previous_url),
+        )
 
-    def _create_sent(self, call: Call) -> PredictionWithIO:
-        """Send a create; if its outcome is unknown, find out (predictkit.reconcile): return
-        the prediction it made, or send it once more if it never arrived."""
-        sent, retried = _sent(call, self._client), False
-        while True:  # at most twice: _settle raises rather than ask for a third send
-            try:
-                with _naming_model(call):
-                    response = self._client._send(call, stream=True)
-                prediction = self._created(response, call)
-            except CreateOutcomeUnknownError as exc:
-                if not _reconcilable(exc, self._client):
-                    raise
-                try:
-                    found = drive(_reconciling(sent, self._client), self._reconcile_step)
-                except PredictKitError as failed:
-                    raise _unreconciled(exc, failed) from failed
-                pid = _settle(exc, found, retried=retried)
-                if pid is None:
-                    retried = True
-                    continue
-                prediction = self._get(pid)
-            self._client._created.add(prediction.id)
-            return prediction
-
-    async def _async_create_sent(self, call: Call) -> PredictionWithIO:
-        sent, retried = _sent(call, self._client), False
-        while True:  # at most twice: _settle raises rather than ask for a third send
-            try:
-                with _naming_model(call):
-                    response = await self._client._asend(call, stream=True)
-                prediction = await self._async_created(response, call)
-            except CreateOutcomeUnknownError as exc:
-                if not _reconcilable(exc, self._client):
-                    raise
-                try:
-                    found = await adrive(_reconciling(sent, self._client), self._a_reconcile_step)
-                except PredictKitError as failed:
-                    raise _unreconciled(exc, failed) from failed
-                pid = _settle(exc, found, retried=retried)
-                if pid is None:
-                    retried = True
-                    continue
-                prediction = await self._async_get(pid)
-            self._client._created.add(prediction.id)
-            return prediction
-
-    def _reconcile_step(self, step: ReconcileStep) -> Any:
-        match step:
-            case ListNewest():
-                response = self._client._send(list_call(step.cursor, PAGE_SIZE, None))
-                return self._page(response), response.headers.get("date")
-            case Inspect():
-                return self._get(step.prediction_id).to_dict()
-            case Pause():
-                time.sleep(step.seconds)
-                return None
-            case _:
-                assert_never(step)
-
-    async def _a_reconcile_step(self, step: ReconcileStep) -> Any:
-        match step:
-            case ListNewest():
-                response = await self._client._asend(list_call(step.cursor, PAGE_SIZE, None))
-                return self._page(response), response.headers.get("date")
-            case Inspect():
-                return (await self._async_get(step.prediction_id)).to_dict()
-            case Pause():
-                await _aio.sleep(step.seconds)
-                return None
-            case _:
-                assert_never(step)
-
-    # get -------------------------------------------------------------------------------------
-
-    def get(self, prediction_id: str) -> PredictionWithIO:
+    def get(
+        self, prediction_id: str, *, timeout: Timeout | None = None, extra_headers: Headers = None
+    ) -> PredictionWithIO:
         """The prediction with its input, output and error."""
-        return self._get(prediction_id)
+        call = get_call(prediction_id, None, PerCall(timeout, extra_headers))
+        return self._api.send(call, self._prediction)
 
-    async def async_get(self, prediction_id: str) -> PredictionWithIO:
-        return await self._async_get(prediction_id)
-
-    def _get(self, prediction_id: str, budget: float | None = None) -> PredictionWithIO:
-        """get(), within ``budget`` seconds (retries included) when a wait gives one."""
-        return self._prediction(self._client._send(get_call(prediction_id, _deadline(budget))))
-
-    async def _async_get(self, prediction_id: str, budget: float | None = None) -> PredictionWithIO:
-        call = get_call(prediction_id, _deadline(budget))
-        return self._prediction(await self._client._asend(call))
+    async def async_get(
+        self,
+        prediction_id: str,
+        *,
+        timeout: Timeout | None = None,  # noqa: ASYNC109 - the call's HTTP timeout, as sync
+        extra_headers: Headers = None,
+    ) -> PredictionWithIO:
+        call = get_call(prediction_id, None, PerCall(timeout, extra_headers))
+        return await self._api.asend(call, self._prediction)
 
     # create ----------------------------------------------------------------------------------
 
@@ -466,23 +124,33 @@ class Predictions:
         model: str | ModelRef,
         wait: bool = False,
         wait_options: WaitOptions | None = DEFAULT_WAIT_OPTIONS,
+        *,
+        timeout: Timeout | None = None,
+        extra_headers: Headers = None,
     ) -> PredictionWithIO:
         """Start a prediction on ``model`` (``owner/name`` or ``owner/name:version``).
 
         With ``wait=True`` the server is first asked to hold the response until the prediction
         ends (``Prefer: wait``); only if it is still running does the client wait on, within
         ``wait_options.timeout`` counted from this call. Never retried in a way that could run
-        the prediction twice (see CreateOutcomeUnknownError).
+        the prediction twice (see CreateOutcomeUnknownError). ``timeout`` bounds the create
+        call itself (each attempt), ``extra_headers`` go with it.
         """
-        _create_plan(params, model, wait, wait_options, time.monotonic(), sync=True)  # check first
+        per_call = PerCall(timeout, extra_headers)
+        create_plan(
+            params, model, wait, wait_options, time.monotonic(), sync=True, per_call=per_call
+        )  # check
         params = self._client.uploads.resolve_params(params)  # files in the input -> their URLs
         started = time.monotonic()
-        call, options = _create_plan(params, model, wait, wait_options, started, sync=True)
-        prediction = self._create_sent(call)
+        call, opts = create_plan(
+            params, model, wait, wait_options, started, sync=True, per_call=per_call
+        )
+        policy = create_policy(call, self._reconciling, self._prediction)
+        prediction: PredictionWithIO = drive(policy, self._steps.create)
         if not wait:
             return prediction
         # Through the wait even when already terminal: on_poll sees the final state, no request.
-        return self._wait(prediction.id, prediction, options, started=started)
+        return self._wait(plan_wait(prediction.id, prediction, opts, True, started=started))
 
     async def async_create(
         self,
@@ -490,15 +158,25 @@ class Predictions:
         model: str | ModelRef,
         wait: bool = False,
         wait_options: AsyncWaitOptions | WaitOptions | None = DEFAULT_ASYNC_WAIT_OPTIONS,
+        *,
+        timeout: Timeout | None = None,  # noqa: ASYNC109 - the call's HTTP timeout, as sync
+        extra_headers: Headers = None,
     ) -> PredictionWithIO:
-        _create_plan(params, model, wait, wait_options, time.monotonic(), sync=False)
+        per_call = PerCall(timeout, extra_headers)
+        create_plan(
+            params, model, wait, wait_options, time.monotonic(), sync=False, per_call=per_call
+        )
         params = await self._client.uploads.async_resolve_params(params)
         started = time.monotonic()
-        call, options = _create_plan(params, model, wait, wait_options, started, sync=False)
-        prediction = await self._async_create_sent(call)
+        call, opts = create_plan(
+            params, model, wait, wait_options, started, sync=False, per_call=per_call
+        )
+        policy = create_policy(call, self._reconciling, self._prediction)
+        prediction: PredictionWithIO = await adrive(policy, self._steps.acreate)
         if not wait:
             return prediction
-        return await self._async_wait(prediction.id, prediction, options, started=started)
+        plan = plan_wait(prediction.id, prediction, opts, False, started=started)
+        return await self._async_wait(plan)
 
     # wait ------------------------------------------------------------------------------------
 
@@ -510,9 +188,8 @@ class Predictions:
         cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
         """Block until the prediction ends; return it. See predictkit.waiting for how."""
-        return self._wait(
-            check_prediction_id(predictionID), None, options, cancel_on_timeout=cancel_on_timeout
-        )
+        pid = check_prediction_id(predictionID)
+        return self._wait(plan_wait(pid, None, options, True, cancel_on_timeout=cancel_on_timeout))
 
     async def async_wait(
         self,
@@ -521,111 +198,18 @@ class Predictions:
         *,
         cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
-        return await self._async_wait(
-            check_prediction_id(predictionID), None, options, cancel_on_timeout=cancel_on_timeout
-        )
+        plan = plan_wait(check_prediction_id(predictionID), None, options, False, cancel_on_timeout)
+        return await self._async_wait(plan)
 
-    def _wait(
-        self,
-        prediction_id: str,
-        first: PredictionWithIO | None,
-        options: WaitOptions | AsyncWaitOptions | None,
-        *,
-        cancel_on_timeout: bool = False,
-        started: float | None = None,
-    ) -> PredictionWithIO:
-        opts = checked_wait_options(options, sync=True)
-        policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
+    _plan_wait = staticmethod(plan_wait)
 
-        def execute(step: Any) -> Any:
-            if isinstance(step, Fetch):
-                return self._get(prediction_id, step.budget)
-            if isinstance(step, Listen):
-                return self._listen(prediction_id, step)
-            if isinstance(step, Sleep):
-                time.sleep(step.seconds)
-            elif isinstance(step, Notify) and opts.on_poll is not None:
-                opts.on_poll(step.prediction)
-            elif isinstance(step, Cancel):
-                return self._cancel(prediction_id, step.budget)
-            return None
+    def _wait(self, plan: WaitPlan) -> PredictionWithIO:
+        with tagged(plan.prediction_id):
+            return drive(plan.policy, functools.partial(self._steps.wait, plan))
 
-        with _tagged(prediction_id):
-            result: PredictionWithIO = drive(policy, execute)
-            return result
-
-    async def _async_wait(
-        self,
-        prediction_id: str,
-        first: PredictionWithIO | None,
-        options: AsyncWaitOptions | WaitOptions | None,
-        *,
-        cancel_on_timeout: bool = False,
-        started: float | None = None,
-    ) -> PredictionWithIO:
-        opts = checked_wait_options(options, sync=False)
-        policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
-
-        async def execute(step: Any) -> Any:
-            if isinstance(step, Fetch):
-                return await self._async_get(prediction_id, step.budget)
-            if isinstance(step, Listen):
-                return await self._async_listen(prediction_id, step)
-            if isinstance(step, Sleep):
-                await _aio.sleep(step.seconds)
-            elif isinstance(step, Notify) and opts.on_poll is not None:
-                outcome = opts.on_poll(step.prediction)
-                if outcome is not None:
-                    await outcome
-            elif isinstance(step, Cancel):
-                return await self._async_cancel(prediction_id, step.budget)
-            return None
-
-        with _tagged(prediction_id):
-            result: PredictionWithIO = await adrive(policy, execute)
-            return result
-
-    def _listen(self, prediction_id: str, step: Listen) -> Heard:
-        """One round on the event stream for a wait; its deadline bounds it however the server
-        trickles bytes (a hard stop: the watchdog shuts a stalled read at the deadline)."""
-        call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
-        response = self._client._send(call, stream=True)
-        limit = self._client.max_response_bytes
-        hearing = _Hearing(step.after_id, call.deadline, limit)
-        lines = iter_lines(
-            response, limit=limit, deadline=lambda: call.deadline, hard_deadline=call.deadline
-        )
-        try:
-            with contextlib.closing(lines):  # disarms the watchdog before the socket is reused
-                for line in lines:
-                    if hearing.feed(line):
-                        break
-        except httpx.ReadTimeout:
-            pass  # quiet for the whole idle gap or the wait's budget: the policy looks again
-        except httpx.RequestError as exc:
-            raise error_from_exception(exc, response.request, call) from exc
-        finally:
-            response.close()
-        return hearing.heard()
-
-    async def _async_listen(self, prediction_id: str, step: Listen) -> Heard:
-        call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
-        response = await self._client._asend(call, stream=True)
-        limit = self._client.max_response_bytes
-        hearing = _Hearing(step.after_id, call.deadline, limit)
-        try:
-            lines = aiter_lines(response, limit=limit, deadline=lambda: call.deadline)
-            async with _aio.deadline(call.deadline):
-                async for line in lines:
-                    if hearing.feed(line):
-                        break
-        except (httpx.ReadTimeout, _aio.Expired):
-            pass
-        except httpx.RequestError as exc:
-            raise error_from_exception(exc, response.request, call) from exc
-        finally:
-            await response.aclose()
-        return hearing.heard()
+    async def _async_wait(self, plan: WaitPlan) -> PredictionWithIO:
+        with tagged(plan.prediction_id):
+            return await adrive(plan.policy, functools.partial(self._steps.await_step, plan))
 
     # list ------------------------------------------------------------------------------------
 
@@ -635,15 +219,19 @@ class Predictions:
         *,
         statuses: Iterable[Status | str] | None = None,
         limit: int | None = None,
+        timeout: Timeout | None = None,
+        extra_headers: Headers = None,
     ) -> Page[ListedPrediction]:
         """Your predictions, newest first: the first page (``items``, cursors) which, iterated,
         walks every item across pages lazily (at most ``limit``). ``statuses`` filters;
         ``pagination_options`` = {cursor, page_size (5-50)} resumes from a saved cursor."""
-        cursor, page_size, wanted = _list_args(pagination_options, statuses, limit)
+        cursor, size, wanted = _list_args(pagination_options, statuses, limit)
+        per_call = PerCall(timeout, extra_headers)
+        list_call(cursor, size, wanted, per_call)  # checked before anything is sent
 
-        def fetch(cursor: str | None) -> Page[ListedPrediction]:
-            data = self._page(self._client._send(list_call(cursor, page_size, wanted)))
-            return Page(*_page_fields(data, self._client), limit=limit, fetch=fetch)
+        def fetch(at: str | None) -> Page[ListedPrediction]:
+            fields = self._api.send(list_call(at, size, wanted, per_call), self._page_fields)
+            return Page(*fields, limit=limit, fetch=fetch)
 
         return fetch(cursor)
 
@@ -653,62 +241,45 @@ class Predictions:
         *,
         statuses: Iterable[Status | str] | None = None,
         limit: int | None = None,
+        timeout: Timeout | None = None,
+        extra_headers: Headers = None,
     ) -> AsyncPaginator[ListedPrediction]:
         """``await`` it for the first page, or ``async for`` over every item (see ``list``)."""
-        cursor, page_size, wanted = _list_args(pagination_options, statuses, limit)
+        cursor, size, wanted = _list_args(pagination_options, statuses, limit)
+        per_call = PerCall(timeout, extra_headers)
+        list_call(cursor, size, wanted, per_call)
 
-        async def fetch(cursor: str | None) -> AsyncPage[ListedPrediction]:
-            data = self._page(await self._client._asend(list_call(cursor, page_size, wanted)))
-            return AsyncPage(*_page_fields(data, self._client), limit=limit, fetch=fetch)
+        async def fetch(at: str | None) -> AsyncPage[ListedPrediction]:
+            call = list_call(at, size, wanted, per_call)
+            fields = await self._api.asend(call, self._page_fields)
+            return AsyncPage(*fields, limit=limit, fetch=fetch)
 
         return AsyncPaginator(lambda: fetch(cursor))
 
     # cancel ----------------------------------------------------------------------------------
 
-    def cancel(self, prediction_id: str) -> None:
+    def cancel(
+        self, prediction_id: str, *, timeout: Timeout | None = None, extra_headers: Headers = None
+    ) -> None:
         """Ask the API to stop the prediction. Idempotent: repeating it, or cancelling a
         prediction that has already ended, returns as a successful cancel does (read the
         prediction's status to know how it ended)."""
-        self._cancel(prediction_id)
+        policy = cancel_policy(
+            prediction_id, None, self._prediction, PerCall(timeout, extra_headers)
+        )
+        drive(policy, self._steps.create)
 
-    async def async_cancel(self, prediction_id: str) -> None:
-        await self._async_cancel(prediction_id)
-
-    def _cancel(self, prediction_id: str, budget: float | None = None) -> PredictionWithIO | None:
-        """cancel(); returns the prediction when it had already ended, None when the API took
-        the cancel."""
-        call = cancel_call(prediction_id, _deadline(budget))
-        try:
-            self._client._send(call).close()
-        except APIStatusError as refused:
-            if not may_mean_already_ended(refused):
-                raise
-            try:
-                current = self._prediction(
-                    self._client._send(get_call(prediction_id, call.deadline))
-                )
-            except PredictKitError as exc:
-                raise unconfirmed(refused, exc) from exc
-            return ended_or_raise(current, refused)
-        return None
-
-    async def _async_cancel(
-        self, prediction_id: str, budget: float | None = None
-    ) -> PredictionWithIO | None:
-        call = cancel_call(prediction_id, _deadline(budget))
-        try:
-            await (await self._client._asend(call)).aclose()
-        except APIStatusError as refused:
-            if not may_mean_already_ended(refused):
-                raise
-            try:
-                current = self._prediction(
-                    await self._client._asend(get_call(prediction_id, call.deadline))
-                )
-            except PredictKitError as exc:
-                raise unconfirmed(refused, exc) from exc
-            return ended_or_raise(current, refused)
-        return None
+    async def async_cancel(
+        self,
+        prediction_id: str,
+        *,
+        timeout: Timeout | None = None,  # noqa: ASYNC109 - the call's HTTP timeout, as sync
+        extra_headers: Headers = None,
+    ) -> None:
+        policy = cancel_policy(
+            prediction_id, None, self._prediction, PerCall(timeout, extra_headers)
+        )
+        await adrive(policy, self._steps.acreate)
 
     # stream ----------------------------------------------------------------------------------
 
@@ -717,30 +288,30 @@ class Predictions:
         ends after the ``done`` or ``error`` event. Use it as a context manager (or close()) to
         release the connection early."""
         pid = check_prediction_id(prediction_id)
-        _check_after_id(after_id)
+        check_after_id(after_id)
         return PredictionStream(
-            lambda call: self._client._send(call, stream=True),
+            self._api.open,
             pid,
             after_id=after_id,
             has_ended=lambda: is_terminal(self.get(pid).status),
-            max_event_bytes=self._client.max_response_bytes,
+            max_event_bytes=self._api.max_response_bytes,
         )
 
     def async_stream(
         self, prediction_id: str, *, after_id: str | None = None
     ) -> AsyncPredictionStream:
         pid = check_prediction_id(prediction_id)
-        _check_after_id(after_id)
+        check_after_id(after_id)
 
         async def has_ended() -> bool:
             return is_terminal((await self.async_get(pid)).status)
 
         return AsyncPredictionStream(
-            lambda call: self._client._asend(call, stream=True),
+            self._api.aopen,
             pid,
             after_id=after_id,
             has_ended=has_ended,
-            max_event_bytes=self._client.max_response_bytes,
+            max_event_bytes=self._api.max_response_bytes,
         )
 
     # run: create with cancel-on-interrupt -----------------------------------------------------
@@ -756,13 +327,8 @@ class Predictions:
         try:
             yield prediction
         except BaseException as exc:
-            log.info("cancelling prediction %s after %s", prediction.id, type(exc).__name__)
-            try:
+            with cancelling_after(exc, prediction.id):
                 self.cancel(prediction.id)  # idempotent: an ended prediction is fine
-            except PredictKitError as cancel_error:
-                _note_failed_cancel(exc, prediction.id, cancel_error)
-            else:
-                told_cancelled(exc, prediction.id)
             raise
 
     @contextlib.asynccontextmanager
@@ -774,13 +340,8 @@ class Predictions:
         try:
             yield prediction
         except BaseException as exc:
-            log.info("cancelling prediction %s after %s", prediction.id, type(exc).__name__)
-            try:
-                await self.async_cancel(prediction.id)  # idempotent: an ended prediction is fine
-            except PredictKitError as cancel_error:
-                _note_failed_cancel(exc, prediction.id, cancel_error)
-            else:
-                told_cancelled(exc, prediction.id)
+            with cancelling_after(exc, prediction.id):
+                await self.async_cancel(prediction.id)
             raise
 
     # poller ----------------------------------------------------------------------------------
@@ -806,7 +367,7 @@ class Predictions:
         arrives for that long (default: the client's read timeout). Redirects are followed,
         each hop checked (https, or http on loopback, never https to http); the API token is
         sent only to the API's own origin."""
-        return download(self._client, url, destination, timeout, stall_timeout)
+        return download(self._api, url, destination, timeout, stall_timeout)
 
     async def async_download_output(
         self,
@@ -816,230 +377,22 @@ class Predictions:
         timeout: float | None = None,  # noqa: ASYNC109 - the download's own deadline, as sync
         stall_timeout: float | None = None,
     ) -> int:
-        return await adownload(self._client, url, destination, timeout, stall_timeout)
+        return await adownload(self._api, url, destination, timeout, stall_timeout)
 
 
-class Poller:
-    """A long-running prediction you can check, wait on, or hand to another process.
+class PredictionsWithRawResponse:
+    """``client.predictions.with_raw_response``: get, create, list and cancel (and their
+    ``async_`` twins), each returning a RawResponse: ``.headers`` (x-request-id,
+    x-ratelimit-remaining...), ``.status_code`` and ``.parsed``. For a create that waits, the
+    response is the last one read."""
 
-    ``continuation_token()`` is the prediction id; ``client.predictions.poller(token)`` resumes.
-    Every method has an ``async_`` twin.
-    """
-
-    def __init__(self, predictions: Predictions, prediction_id: str) -> None:
-        self._predictions = predictions
-        self.prediction_id = prediction_id
-        self._last: PredictionWithIO | None = None
-
-    def continuation_token(self) -> str:
-        return self.prediction_id
-
-    def status(self) -> str | None:
-        """The status last seen by done() or result(); no request (None before either)."""
-        return None if self._last is None else self._last.status
-
-    def done(self) -> bool:
-        """Fetch the prediction; whether it has ended."""
-        self._last = self._predictions.get(self.prediction_id)
-        return is_terminal(self._last.status)
-
-    async def async_done(self) -> bool:
-        self._last = await self._predictions.async_get(self.prediction_id)
-        return is_terminal(self._last.status)
-
-    def result(
-        self, timeout: float | None = None, *, cancel_on_timeout: bool = False
-    ) -> PredictionWithIO:
-        """Wait (at most ``timeout`` seconds) and return the ended prediction."""
-        self._last = self._predictions._wait(
-            self.prediction_id,
-            self._last,
-            WaitOptions(timeout=timeout),
-            cancel_on_timeout=cancel_on_timeout,
-        )
-        return self._last
-
-    async def async_result(
-        self,
-        timeout: float | None = None,  # noqa: ASYNC109 - result(timeout)'s twin: a wait deadline
-        *,
-        cancel_on_timeout: bool = False,
-    ) -> PredictionWithIO:
-        self._last = await self._predictions._async_wait(
-            self.prediction_id,
-            self._last,
-            AsyncWaitOptions(timeout=timeout),
-            cancel_on_timeout=cancel_on_timeout,
-        )
-        return self._last
-
-    def cancel(self) -> None:
-        self._predictions.cancel(self.prediction_id)
-
-    async def async_cancel(self) -> None:
-        await self._predictions.async_cancel(self.prediction_id)
-
-    def __repr__(self) -> str:
-        status = self._last.status if self._last is not None else "unknown"
-        return f"Poller(prediction_id={self.prediction_id!r}, status={status!r})"
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-
-class _Hearing:
-    """Consume SSE lines for a wait until a terminal event or the deadline (events arriving
-    steadily never reset it); report what was heard."""
-
-    def __init__(self, after_id: str | None, deadline: float | None, limit: int) -> None:
-        self._decoder = SSEDecoder(limit=limit)
-        self._deadline = deadline
-        self._last_id = after_id
-        self._events = 0
-        self._terminal = False
-
-    def feed(self, line: str) -> bool:
-        """True when listening should stop."""
-        event = self._decoder.feed(line)
-        if event is not None:
-            self._events += 1
-            self._last_id = event.id or self._last_id
-            self._terminal = event.event in TERMINAL_EVENTS
-        return self._terminal or (self._deadline is not None and time.monotonic() >= self._deadline)
-
-    def heard(self) -> Heard:
-        return Heard(self._last_id, self._events, self._terminal)
-
-
-def _sent(call: Call, client: Client) -> Sent:
-    return Sent.of(call.kwargs["json"], time.monotonic(), time.time())
-
-
-def _reconcilable(exc: CreateOutcomeUnknownError, client: Client) -> bool:
-    """Worth looking for: the prediction's id is not known already, and the client may look."""
-    return exc.prediction_id is None and client.reconcile_window > 0
-
-
-def _reconciling(sent: Sent, client: Client) -> Any:
-    known = attrs.evolve(sent, known_ids=client._created.snapshot())
-    return reconcile_policy(known, client.reconcile_window)
-
-
-def _settle(exc: CreateOutcomeUnknownError, found: Found, *, retried: bool) -> str | None:
-    """The prediction's id, None to send the create again, or raise: several candidates, or
-    none even after the one retry."""
-    if found.single is not None:
-        log.info("create outcome was unknown; found its prediction %s", found.single)
-        return found.single
-    if not found.candidates and not retried:
-        log.info("create outcome was unknown; it never arrived, sending it again")
-        return None
-    if found.candidates:
-        exc.candidates = found.candidates
-        exc.add_note(
-            f"predictkit found {len(found.candidates)} predictions that may be this create's: "
-            f"{', '.join(found.candidates)}. Check them before creating it again."
-        )
-    else:
-        exc.add_note("predictkit retried it once after finding no prediction; that failed too.")
-    raise exc
-
-
-def _unreconciled(exc: CreateOutcomeUnknownError, failed: PredictKitError) -> PredictKitError:
-    exc.add_note(f"predictkit could not look for the prediction it may have created: {failed}")
-    return exc
-
-
-def _id_of_cut_create(response: httpx.Response, exc: httpx.RequestError, call: Call) -> str:
-    """A create's 2xx body was cut: the id from Location, or (without one) the error saying the
-    outcome is unknown."""
-    pid = created_id(response)
-    if pid is None:
-        raise error_from_exception(exc, response.request, call) from exc
-    log.info("create response of %s was cut (%s); fetching it", pid, type(exc).__name__)
-    return pid
-
-
-@contextlib.contextmanager
-def _created_but_unread(prediction_id: str) -> Iterator[None]:
-    """The prediction exists but could not be read: never let that look retryable."""
-    try:
-        yield
-    except PredictKitError as exc:
-        raise CreateOutcomeUnknownError(
-            f"Prediction {prediction_id} was created, but reading it failed ({exc}). Do not "
-            f"create it again: get it with client.predictions.get({prediction_id!r}).",
-            prediction_id=prediction_id,
-        ) from exc
-
-
-def _note_failed_cancel(exc: BaseException, prediction_id: str, error: PredictKitError) -> None:
-    """The original exception stays the one raised; the failed cancel is logged and noted."""
-    log.warning("could not cancel prediction %s: %s", prediction_id, error)
-    exc.add_note(f"predictkit could not cancel prediction {prediction_id}: {error}")
-
-
-@contextlib.contextmanager
-def _naming_model(call: Call) -> Iterator[None]:
-    """A create's 404 is about the model: say which one."""
-    try:
-        yield
-    except NotFoundError as exc:
-        model = call.kwargs["json"]["model"]
-        exc.message += (
-            f" No model {model!r} is visible to this token: check the owner, the name and the "
-            "version (without one, the latest is used)."
-        )
-        raise
-
-
-@contextlib.contextmanager
-def _tagged(prediction_id: str | None) -> Iterator[None]:
-    """Stamp the prediction id on any error leaving this block, so no work is lost: as
-    ``prediction_id`` on ours, as a note on others (e.g. raised by an on_poll callback)."""
-    try:
-        yield
-    except PredictKitError as exc:
-        if exc.prediction_id is None:
-            exc.prediction_id = prediction_id
-        raise
-    except Exception as exc:
-        if prediction_id is not None:
-            exc.add_note(f"(while handling prediction {prediction_id})")
-        raise
-
-
-def _list_args(
-    options: PaginationOptions | None, statuses: Iterable[str] | None, limit: int | None
-) -> tuple[str | None, int | None, list[PredictionStatus] | None]:
-    options = options or {}
-    unknown = set(options) - {"cursor", "page_size"}
-    if unknown:
-        raise InvalidInputError(
-            f"Unknown pagination options {sorted(unknown)}; expected 'cursor' and 'page_size'."
-        )
-    page_size = options.get("page_size")
-    if page_size is not None:
-        check_page_size(page_size)
-    check_limit(limit)
-    if page_size is None and limit is not None and limit < 25:
-        page_size = max(5, limit)  # fetch no more than needed
-    cursor = options.get("cursor")
-    if cursor is not None and not isinstance(cursor, str):
-        raise InvalidInputError(f"cursor must be a string from a previous page, not {cursor!r}.")
-    return cursor, page_size, _statuses(statuses)
-
-
-def _page_fields(
-    data: PredictionList, client: Client
-) -> tuple[list[ListedPrediction], str | None, str | None, str | None, str | None]:
-    def url(value: object) -> str | None:
-        return value if isinstance(value, str) else None
-
-    return (
-        [ListedPrediction._of(item, client) for item in data.items],
-        data.next_cursor,
-        data.previous_cursor,
-        url(data.next_url),
-        url(data.previous_url),
-    )
+    def __init__(self, predictions: Predictions) -> None:
+        binding = Binding(predictions._api)
+        self.get = binding.raw(predictions.get)
+        self.async_get = binding.async_raw(predictions.async_get)
+        self.create = binding.raw(predictions.create)
+        self.async_create = binding.async_raw(predictions.async_create)
+        self.list = binding.raw(predictions.list)
+        self.async_list = binding.async_raw_pages(predictions.async_list)
+        self.cancel = binding.raw(predictions.cancel)
+        self.async_cancel = binding.async_raw(predictions.async_cancel)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 from predictkit_api.api.uploads import UploadsResource
 
 from predictkit import _aio
+from predictkit._api import API
 from predictkit._errors import InvalidInputError, InvalidInputTypeError
 from predictkit._files import FileInput, Progress, ProgressCallback, find_files, where
 from predictkit._parts import PartSender
@@ -44,9 +45,11 @@ from predictkit._uploading import (
     transfer_from,
     uploaded,
 )
+from predictkit.resources._binding import Binding
 
 if TYPE_CHECKING:
-    from predictkit._client import Client
+    import httpx
+
     from predictkit._types import CreatePredictionParams
 
 __all__ = ["UploadedFile", "Uploads"]
@@ -61,16 +64,16 @@ class Uploads(UploadsResource):
     """Uploads: ``client.uploads``. Every method has an ``async_`` twin. ``upload`` runs the
     whole flow for one file; ``create`` and ``complete`` (generated) are its two API calls."""
 
-    def __init__(self, client: Client, *, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
+    def __init__(self, api: API, *, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
         if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
             raise InvalidInputTypeError(
                 f"max_concurrency must be a whole number, not {max_concurrency!r}"
             )
         if max_concurrency < 1:
             raise InvalidInputError(f"max_concurrency must be at least 1, not {max_concurrency}")
-        super().__init__(client._transport)
-        self._client = client
-        self._parts = PartSender(client)
+        super().__init__(Binding(api))
+        self._api = api
+        self._parts = PartSender(api)
         self._workers = max_concurrency
 
     # public ----------------------------------------------------------------------------------
@@ -132,7 +135,7 @@ class Uploads(UploadsResource):
         transfers = []
         for source in sources:
             with naming(source):
-                transfers.append(transfer_from(source, self._client._send(start_call(source))))
+                transfers.append(transfer_from(source, self._api.send(start_call(source), _read)))
         jobs = (job for t in transfers for job in t.jobs())
         workers = min(self._workers, sum(len(t.parts) for t in transfers))
         stop: list[BaseException] = []  # the failures, first first: every worker then stops
@@ -150,7 +153,7 @@ class Uploads(UploadsResource):
         done = []
         for transfer in transfers:
             with naming(transfer.source):
-                done.append(uploaded(transfer, self._client._send(complete_call(transfer))))
+                done.append(uploaded(transfer, self._api.send(complete_call(transfer), _read)))
         return done
 
     def _worker(
@@ -183,7 +186,7 @@ class Uploads(UploadsResource):
         transfers = []
         for source in sources:
             with naming(source):
-                response = await self._client._asend(start_call(source))
+                response = await self._api.asend(start_call(source), _read)
                 transfers.append(transfer_from(source, response))
         jobs = (job for t in transfers for job in t.jobs())
         workers = min(self._workers, sum(len(t.parts) for t in transfers))
@@ -191,7 +194,7 @@ class Uploads(UploadsResource):
         done = []
         for transfer in transfers:
             with naming(transfer.source):
-                response = await self._client._asend(complete_call(transfer))
+                response = await self._api.asend(complete_call(transfer), _read)
                 done.append(uploaded(transfer, response))
         return done
 
@@ -202,3 +205,8 @@ class Uploads(UploadsResource):
                 args = part_args(transfer, part, progress)
                 response = await self._parts.async_put(part.url, body, *args)
             transfer.record_etag(part, response)
+
+
+def _read(response: httpx.Response) -> httpx.Response:
+    """The response itself (read by ``send``), for the upload steps that parse it."""
+    return response
