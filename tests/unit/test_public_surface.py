@@ -49,6 +49,9 @@ EXPECTED_ALL = {
     "AsyncWaitOptions",
     "WaitOptions",
     "Poller",
+    # many predictions
+    "BatchProgress",
+    "BatchResult",
     # paging
     "AsyncPage",
     "AsyncPaginator",

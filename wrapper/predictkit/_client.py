@@ -16,6 +16,7 @@ from predictkit import _aio
 from predictkit._checks import positive_seconds
 from predictkit._errors import ClientClosedError
 from predictkit._http import Call, RetryPolicy, Sender
+from predictkit._ratelimit import CreateRate
 from predictkit._version import __version__
 from predictkit.reconcile import DEFAULT_RECONCILE_WINDOW, CreatedLedger
 from predictkit.resources.predictions import Predictions
@@ -188,6 +189,7 @@ class Client:
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
         self._reconcile_window = _reconcile_window(reconcile_window)
         self._created = CreatedLedger()
+        self._create_rate = CreateRate()
         self.predictions = Predictions(self)
         self.uploads = Uploads(self)
 
@@ -232,6 +234,7 @@ class Client:
         copy._sender = sender
         copy._pool = self._pool
         copy._created = self._created
+        copy._create_rate = self._create_rate
         copy._reconcile_window = (
             self._reconcile_window
             if reconcile_window is _UNSET
@@ -242,10 +245,16 @@ class Client:
         return copy
 
     def _send(self, call: Call, *, stream: bool = False) -> httpx.Response:
-        return self._sender.send(self._pool.sync(), call, stream=stream)
+        response = self._sender.send(self._pool.sync(), call, stream=stream)
+        self._create_rate.observe(response.headers)  # x-ratelimit-* pace create_many
+        return response
 
     async def _asend(self, call: Call, *, stream: bool = False) -> httpx.Response:
-        return await self._sender.asend(await self._pool.for_running_loop(), call, stream=stream)
+        response = await self._sender.asend(
+            await self._pool.for_running_loop(), call, stream=stream
+        )
+        self._create_rate.observe(response.headers)
+        return response
 
     def _is_api_url(self, url: httpx.URL) -> bool:
         """Whether ``url`` is on the API's own origin (the only place the token may go)."""

@@ -39,7 +39,7 @@ from predictkit_api.models.prediction_list import PredictionList
 from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, PredictionStatus
 from predictkit_api.types import UNSET
 
-from predictkit import _aio
+from predictkit import _aio, batch
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
@@ -365,6 +365,9 @@ class Predictions:
 
     def __init__(self, client: Client) -> None:
         self._client = client
+
+    create_many = batch.create_many  # many inputs at the account's rate limit: predictkit.batch
+    async_create_many = batch.async_create_many
 
     def _prediction(self, response: httpx.Response) -> PredictionWithIO:
         prediction = parse_body(response, PredictionWithIO.from_dict)
