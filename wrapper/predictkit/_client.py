@@ -17,6 +17,7 @@ from predictkit._checks import positive_seconds
 from predictkit._errors import ClientClosedError
 from predictkit._http import Call, RetryPolicy, Sender
 from predictkit._ratelimit import CreateRate
+from predictkit._schedule import RunTimes
 from predictkit._version import __version__
 from predictkit.reconcile import DEFAULT_RECONCILE_WINDOW, CreatedLedger
 from predictkit.resources.predictions import Predictions
@@ -190,6 +191,7 @@ class Client:
         self._reconcile_window = _reconcile_window(reconcile_window)
         self._created = CreatedLedger()
         self._create_rate = CreateRate()
+        self._run_times = RunTimes()  # the models' recent run times, for waits without a stream
         self.predictions = Predictions(self)
         self.uploads = Uploads(self)
 
@@ -235,6 +237,7 @@ class Client:
         copy._pool = self._pool
         copy._created = self._created
         copy._create_rate = self._create_rate
+        copy._run_times = self._run_times
         copy._reconcile_window = (
             self._reconcile_window
             if reconcile_window is _UNSET

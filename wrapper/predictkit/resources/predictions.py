@@ -566,7 +566,14 @@ class Predictions:
         started: float | None = None,
     ) -> PredictionWithIO:
         opts = checked_wait_options(options, sync=True)
-        policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
+        policy = wait_policy(
+            first,
+            opts,
+            cancel_on_timeout=cancel_on_timeout,
+            started=started,
+            listen_first=first is None,
+            run_times=self._client._run_times,
+        )
 
         def execute(step: Any) -> Any:
             if isinstance(step, Fetch):
@@ -595,7 +602,14 @@ class Predictions:
         started: float | None = None,
     ) -> PredictionWithIO:
         opts = checked_wait_options(options, sync=False)
-        policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
+        policy = wait_policy(
+            first,
+            opts,
+            cancel_on_timeout=cancel_on_timeout,
+            started=started,
+            listen_first=first is None,
+            run_times=self._client._run_times,
+        )
 
         async def execute(step: Any) -> Any:
             if isinstance(step, Fetch):
@@ -619,7 +633,7 @@ class Predictions:
     def _listen(self, prediction_id: str, step: Listen) -> Heard:
         call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
         response = self._client._send(call, stream=True)
-        hearing = _Hearing(step.after_id, call.deadline)
+        hearing = _Hearing(step.after_id, call.deadline, self._client)
         try:
             for line in response.iter_lines():
                 if hearing.feed(line):
@@ -635,7 +649,7 @@ class Predictions:
     async def _async_listen(self, prediction_id: str, step: Listen) -> Heard:
         call = stream_call(prediction_id, step.after_id, step.idle, _deadline(step.budget))
         response = await self._client._asend(call, stream=True)
-        hearing = _Hearing(step.after_id, call.deadline)
+        hearing = _Hearing(step.after_id, call.deadline, self._client)
         try:
             async for line in response.aiter_lines():
                 if hearing.feed(line):
@@ -917,12 +931,14 @@ class _Hearing:
     """Consume SSE lines for a wait until a terminal event or the deadline (events arriving
     steadily never reset it); report what was heard."""
 
-    def __init__(self, after_id: str | None, deadline: float | None) -> None:
+    def __init__(self, after_id: str | None, deadline: float | None, client: Client) -> None:
+        self._client = client
         self._decoder = SSEDecoder()
         self._deadline = deadline
         self._last_id = after_id
         self._events = 0
         self._terminal = False
+        self._final: PredictionWithIO | None = None
 
     def feed(self, line: str) -> bool:
         """True when listening should stop."""
@@ -931,10 +947,25 @@ class _Hearing:
             self._events += 1
             self._last_id = event.id or self._last_id
             self._terminal = event.event in TERMINAL_EVENTS
+            if self._terminal:
+                self._final = _prediction_in(event.data, self._client)
         return self._terminal or (self._deadline is not None and time.monotonic() >= self._deadline)
 
     def heard(self) -> Heard:
-        return Heard(self._last_id, self._events, self._terminal)
+        return Heard(self._last_id, self._events, self._terminal, self._final)
+
+
+def _prediction_in(data: object, client: Client) -> PredictionWithIO | None:
+    """The prediction a terminal event carries, if its data is one (undocumented: the reference
+    server sends only ``{"status": ...}``, and then the wait fetches it)."""
+    if not isinstance(data, dict) or not {"id", "status", "created_at", "model"} <= data.keys():
+        return None
+    try:
+        prediction = PredictionWithIO.from_dict(data)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    prediction._client = client
+    return prediction
 
 
 def _sent(call: Call, client: Client) -> Sent:
