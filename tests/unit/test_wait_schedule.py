@@ -160,6 +160,13 @@ def test_listen_first_waits_on_the_stream_then_fetches_once() -> None:
     assert steps[0] == Listen(None, 30.0, None)
 
 
+def test_listen_first_reopens_an_idle_stream_without_fetching() -> None:
+    clock = Clock()
+    script = Script(clock, [pred("succeeded")], [Heard(None, 0, False), Heard("e2", 2, True)])
+    steps, _ = run(wait_policy(None, WaitOptions(), clock=clock, listen_first=True), script)
+    assert kinds(steps) == ["Listen", "Listen", "Fetch", "Notify"]
+
+
 def test_listen_first_without_a_stream_falls_back_to_polling() -> None:
     clock = Clock()
     script = Script(

@@ -233,7 +233,7 @@ def wait_policy(
             if heard is not None and heard.terminal and _is_final(heard.prediction):
                 current = heard.prediction
                 continue  # the final event carried the prediction: no fetch
-            if heard is not None and not heard.terminal and state.listening and current is not None:
+            if heard is not None and not heard.terminal and state.listening:
                 continue  # closed while running (idle): reopen, a fetch would tell nothing new
         else:
             when = _timing(current, run_times, started, clock, wall)
