@@ -7,10 +7,10 @@ least likely (the hold just ruled it out), then settles into the same 1 s loop. 
 - Without any idea of the run time, poll every ``poll_interval`` — the fixed loop, never worse
   than it on requests or latency.
 - With the model's recent run times (`RunTimes`, what this client saw: ``updated_at -
-  created_at`` of the model's recent succeeded predictions, on the server's clock), shift that
-  grid so that one poll lands just after the expected end (``EXPECTED_MARGIN`` past the median):
-  there are no more polls than the fixed loop makes up to that point, but the end is seen
-  within milliseconds when the run takes its usual time.
+  created_at`` of the model's recent succeeded predictions, on the server's clock), one poll
+  lands just after the expected end (``EXPECTED_MARGIN`` past the median), on a grid of
+  ``AHEAD * poll_interval`` steps ending there: polls that would find the run still going are
+  halved, and the end is seen within milliseconds when the run takes its usual time.
 - Past the expected end, the run is late: polls follow at ``OVERDUE_FIRST`` seconds, doubling
   up to ``poll_interval`` (the fixed loop again).
 """
@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 EXPECTED_MARGIN = 0.03
 """Seconds after the expected end that the aligned poll lands (server timestamps are rounded
 and the end must be recorded before a GET can see it)."""
+AHEAD = 2.0
+"""Before the expected end, polls are ``AHEAD * poll_interval`` apart: they rarely find the end
+(a failure, a cancel), so they are spread out, but a failure is still seen within 2 s."""
 OVERDUE_FIRST = 0.1
 """First gap, in seconds, once a run is past its expected end; each later one doubles."""
 MIN_GAP = 0.02
 """A grid point closer than this (plus EXPECTED_MARGIN) to the last poll is skipped for the
-next one: a poll that soon would be one more than the fixed loop makes, for nothing. So one gap
-may exceed ``poll_interval`` by up to 50 ms."""
+next one: a poll that soon would tell nothing new."""
 REMEMBERED = 16
 """Run times kept per model version (the median of these is the expectation)."""
 MAX_MODELS = 256
@@ -89,8 +91,9 @@ def next_poll(
         return poll_interval
     left = expected + EXPECTED_MARGIN - age
     if left > 0:
-        if left <= poll_interval:
+        step = AHEAD * poll_interval
+        if left <= step:
             return left
-        gap = left % poll_interval  # a grid of poll_interval steps that ends on the target
-        return gap if gap >= EXPECTED_MARGIN + MIN_GAP else gap + poll_interval
+        gap = left % step  # a grid of steps that ends on the target
+        return gap if gap >= EXPECTED_MARGIN + MIN_GAP else gap + step
     return min(poll_interval, OVERDUE_FIRST * 2.0**overdue)

@@ -10,8 +10,8 @@ without a terminal event is reopened (``after_id``) without a fetch in between, 
 nothing new; the final event's prediction, when the driver can read one from it, saves the
 closing fetch too. ``listen_first`` (a wait on an id, nothing in hand) opens the stream before
 any fetch. Without a stream it polls on the schedule of predictkit._schedule: every
-``poll_interval``, shifted so that a poll lands just after the model's usual run time when the
-client has seen it (``run_times``). Transient failures (connection
+``poll_interval``, or, once the client has seen the model's run times (``run_times``), sparser
+polls aimed to land just after its usual end. Transient failures (connection
 errors, 5xx, 429) do not end a wait; a 4xx does. ``timeout`` bounds the whole wait: each
 step carries what is left of it, which cuts every request's timeouts and retry sleeps.
 """
@@ -76,7 +76,8 @@ def _check_options(poll_interval: object, timeout: object, on_poll: object) -> N
 @attrs.frozen
 class _BaseWaitOptions:
     poll_interval: float = 1.0
-    """The longest gap between two polls, in seconds, when polling."""
+    """Seconds between polls, when polling; up to twice that before the end a model's recent
+    runs make likely (see predictkit._schedule)."""
 
     def __attrs_post_init__(self) -> None:
         _check_options(
