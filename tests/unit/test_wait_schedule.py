@@ -104,6 +104,10 @@ def test_run_times_keep_the_median_of_succeeded_runs_per_version() -> None:
     assert times.expected(pred("started", version=4)) is None
 
 
+def test_the_median_of_an_even_count_is_the_mean_of_the_middle_two() -> None:
+    assert learned(2.0, 4.0).expected(pred("started")) == 3.0
+
+
 def test_run_times_are_bounded() -> None:
     times = RunTimes()
     for version in range(MAX_MODELS + 5):

@@ -17,7 +17,6 @@ least likely (the hold just ruled it out), then settles into the same 1 s loop. 
 
 from __future__ import annotations
 
-import statistics
 import threading
 from collections import deque
 from typing import TYPE_CHECKING
@@ -73,7 +72,14 @@ class RunTimes:
         """The median recent run time of the prediction's model version, if any was seen."""
         with self._lock:
             times = self._by_model.get(self._key(prediction))
-            return statistics.median(times) if times else None
+            return _median(times) if times else None
+
+
+def _median(values: deque[float]) -> float:
+    """The median (statistics.median, without importing statistics on ``import predictkit``)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def is_overdue(age: float | None, expected: float | None) -> bool:
