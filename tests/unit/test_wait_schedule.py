@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
-from predictkit import NotFoundError, PredictionWithIO, WaitOptions
+from predictkit import NotFoundError, PredictionWithIO, WaitOptions, WaitTimeoutError
 from predictkit._schedule import (
     EXPECTED_MARGIN,
     MAX_MODELS,
@@ -169,6 +169,16 @@ def test_listen_first_reopens_an_idle_stream_without_fetching() -> None:
     script = Script(clock, [pred("succeeded")], [Heard(None, 0, False), Heard("e2", 2, True)])
     steps, _ = run(wait_policy(None, WaitOptions(), clock=clock, listen_first=True), script)
     assert kinds(steps) == ["Listen", "Listen", "Fetch", "Notify"]
+
+
+def test_listen_first_fetches_the_state_for_a_timeout_error() -> None:
+    clock = Clock()
+    last = pred("started")
+    script = Script(clock, [last], [Heard(None, 0, False)], listen_takes=2.0)
+    with pytest.raises(WaitTimeoutError) as info:
+        run(wait_policy(None, WaitOptions(timeout=1.0), clock=clock, listen_first=True), script)
+    assert info.value.prediction is last
+    assert kinds(script.steps) == ["Listen", "Fetch"]
 
 
 def test_listen_first_without_a_stream_falls_back_to_polling() -> None:

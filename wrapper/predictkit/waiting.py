@@ -225,6 +225,8 @@ def wait_policy(
                 return current
         remaining = None if deadline is None else deadline - clock()
         if remaining is not None and remaining <= 0:
+            if current is None and listen_first:  # only listened so far: the error needs a state
+                current = yield from _fetch(state, FETCH_GRACE)
             yield from _expire(current, state, options.timeout or 0.0, cancel_on_timeout)
         if state.pause is not None:
             pause, state.pause = state.pause, None
