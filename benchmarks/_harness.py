@@ -36,7 +36,7 @@ class Settings:
     def make(cls, smoke: bool) -> Settings:
         if smoke:
             return cls(True, 5, 2, 60, 2, 1.2, 0.6, 5, 20, 10, 60, 300)
-        return cls(False, 200, 7, 500, 12, 3.0, 1.0, 100, 1000, 300, 10_000, 100_000)
+        return cls(False, 200, 7, 500, 12, 3.0, 1.0, 100, 1000, 300, 10_000, 20_000)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
-from predictkit import NotFoundError, PredictionWithIO, WaitOptions, WaitTimeoutError
+from predictkit import NotFoundError, PredictionWithIO, ServerError, WaitOptions, WaitTimeoutError
 from predictkit._schedule import (
     EXPECTED_MARGIN,
     MAX_MODELS,
@@ -179,6 +179,28 @@ def test_listen_first_fetches_the_state_for_a_timeout_error() -> None:
         run(wait_policy(None, WaitOptions(timeout=1.0), clock=clock, listen_first=True), script)
     assert info.value.prediction is last
     assert kinds(script.steps) == ["Listen", "Fetch"]
+
+
+def test_after_the_end_was_heard_a_failed_fetch_is_retried_by_polling() -> None:
+    clock = Clock()
+    script = Script(
+        clock,
+        [ServerError("busy", status_code=503), pred("succeeded")],
+        [Heard("e3", 3, True)],
+    )
+    steps, result = run(wait_policy(None, WaitOptions(), clock=clock, listen_first=True), script)
+    assert result.status == "succeeded"
+    assert kinds(steps) == ["Listen", "Fetch", "Sleep", "Fetch", "Notify"]
+
+
+def test_the_state_fetched_at_the_deadline_is_returned_when_it_has_ended() -> None:
+    clock = Clock()
+    script = Script(clock, [pred("succeeded")], [Heard(None, 0, False)], listen_takes=2.0)
+    steps, result = run(
+        wait_policy(None, WaitOptions(timeout=1.0), clock=clock, listen_first=True), script
+    )
+    assert result.status == "succeeded"
+    assert kinds(steps) == ["Listen", "Fetch", "Notify"]
 
 
 def test_listen_first_without_a_stream_falls_back_to_polling() -> None:

@@ -225,9 +225,8 @@ def wait_policy(
                 return current
         remaining = None if deadline is None else deadline - clock()
         if remaining is not None and remaining <= 0:
-            if current is None and listen_first:  # only listened so far: the error needs a state
-                current = yield from _fetch(state, FETCH_GRACE)
-            yield from _expire(current, state, options.timeout or 0.0, cancel_on_timeout)
+            timeout = options.timeout or 0.0
+            return (yield from _expire(current, state, timeout, cancel_on_timeout, listen_first))
         if state.pause is not None:
             pause, state.pause = state.pause, None
             yield Sleep(pause if remaining is None else min(pause, remaining))
@@ -317,14 +316,22 @@ def _listen(
         state.listen_failures = state.listen_failures + 1 if quiet else 0
         if quiet:
             heard = None
-    state.listening = state.listen_failures < MAX_LISTEN_FAILURES
+    # Nothing follows the end on the stream: once heard, a failed fetch is followed by polls.
+    state.listening = state.listen_failures < MAX_LISTEN_FAILURES and not state.heard_end
     return heard
 
 
 def _expire(
-    current: P | None, state: _WaitState, timeout: float, cancel: bool
-) -> Generator[Step, Any, None]:
-    """The deadline passed: optionally cancel, then raise WaitTimeoutError."""
+    current: P | None, state: _WaitState, timeout: float, cancel: bool, refresh: bool
+) -> Generator[Step, Any, P]:
+    """The deadline passed: optionally cancel, then raise WaitTimeoutError. With ``refresh`` and
+    no state in hand (a wait that only listened), fetch one first for the error to carry, and
+    return it instead if it has ended."""
+    if current is None and refresh:
+        current = yield from _fetch(state, FETCH_GRACE)
+        if current is not None and is_terminal(current.status):
+            yield Notify(current)
+            return current
     cancelled = False
     if cancel:
         try:
