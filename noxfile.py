@@ -249,7 +249,9 @@ def demo(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks: predictkit side by side with raw httpx, on loopback, as ratios."""
+    """Benchmarks: predictkit beside raw httpx and the official client, on loopback, as ratios
+    (benchmarks/README.md). `nox -s bench -- --smoke` for tiny counts (CI runs that as a test)."""
+    install_group(session, "bench")
     session.install("-e", ".[testing]")
     session.run("python", "benchmarks/run.py", *session.posargs)
 

@@ -51,6 +51,9 @@ EXPECTED_ALL = {
     "AsyncWaitOptions",
     "WaitOptions",
     "Poller",
+    # many predictions
+    "BatchProgress",
+    "BatchResult",
     # paging
     "AsyncPage",
     "AsyncPaginator",

@@ -56,6 +56,7 @@ from predictkit._types import (
 )
 from predictkit._uploading import UploadedFile
 from predictkit._version import __version__
+from predictkit.batch import BatchProgress, BatchResult
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import AsyncPage, AsyncPaginator, Page, PaginatedResponse
 from predictkit.resources.predictions import Poller
@@ -83,6 +84,8 @@ __all__ = [
     "AsyncWaitOptions",
     "AuthenticationError",
     "BadRequestError",
+    "BatchProgress",
+    "BatchResult",
     "Client",
     "ClientClosedError",
     "ConflictError",

@@ -186,9 +186,20 @@ def _record(response: httpx.Response) -> None:
 class API:
     """What a resource sends through; built by the Client from its Sender and pool."""
 
-    def __init__(self, sender: Sender, pool: _Pool) -> None:
+    def __init__(
+        self,
+        sender: Sender,
+        pool: _Pool,
+        observe: Callable[[httpx.Headers], None] | None = None,
+    ) -> None:
         self._sender = sender
         self._pool = pool
+        self._observe = observe  # sees every response's headers (x-ratelimit-* pace creates)
+
+    def _seen(self, response: httpx.Response) -> None:
+        _record(response)
+        if self._observe is not None:
+            self._observe(response.headers)
 
     def __repr__(self) -> str:
         return f"API({self._sender.base_url!r})"
@@ -281,14 +292,14 @@ class API:
         """Send with the shared rules, read and close the body, return ``parse(response)``."""
         with self._explaining_404(call):
             response = self._sender.send(self._pool.sync(), call)
-        _record(response)
+        self._seen(response)
         return parse(response)
 
     async def asend(self, call: Call, parse: Callable[[httpx.Response], T]) -> T:
         http = await self._pool.for_running_loop()
         with self._explaining_404(call):
             response = await self._sender.asend(http, call)
-        _record(response)
+        self._seen(response)
         return parse(response)
 
     def open(self, call: Call) -> httpx.Response:
@@ -296,14 +307,14 @@ class API:
         as a stream and closes it). A failure status is raised as its typed error."""
         with self._explaining_404(call):
             response = self._sender.send(self._pool.sync(), call, stream=True)
-        _record(response)
+        self._seen(response)
         return response
 
     async def aopen(self, call: Call) -> httpx.Response:
         http = await self._pool.for_running_loop()
         with self._explaining_404(call):
             response = await self._sender.asend(http, call, stream=True)
-        _record(response)
+        self._seen(response)
         return response
 
     def http(self) -> httpx.Client:

@@ -25,6 +25,8 @@ from predictkit._errors import (
     InvalidInputTypeError,
 )
 from predictkit._http import RetryPolicy, Sender
+from predictkit._ratelimit import CreateRate
+from predictkit._schedule import RunTimes
 from predictkit._version import __version__
 from predictkit.reconcile import DEFAULT_RECONCILE_WINDOW, CreatedLedger
 from predictkit.resources._binding import Binding
@@ -289,13 +291,15 @@ class Client(Resources):
         )
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
         self._reconciling = Reconciling(CreatedLedger(), _reconcile_window(reconcile_window))
-        self._bind(API(self._sender, self._pool))
+        self._create_rate = CreateRate()  # paces create_many; shared by with_options() copies
+        self._run_times = RunTimes()  # the models' recent run times, for waits without a stream
+        self._bind(API(self._sender, self._pool, self._create_rate.observe))
 
     def _bind(self, api: API) -> None:
         """Give the resources ``api``: all they use of this client's HTTP state."""
         self._api = api
         self._transport = Binding(api)
-        self.predictions = Predictions(self, api, self._reconciling)
+        self.predictions = Predictions(self, api, self._reconciling, self._run_times)
 
     @functools.cached_property
     def uploads(self) -> Uploads:
@@ -357,12 +361,14 @@ class Client(Resources):
             )
         copy._sender = sender
         copy._pool = self._pool
+        copy._create_rate = self._create_rate
+        copy._run_times = self._run_times
         copy._reconciling = (
             self._reconciling
             if reconcile_window is _UNSET
             else attrs.evolve(self._reconciling, window=_reconcile_window(reconcile_window))
         )
-        copy._bind(API(sender, self._pool))
+        copy._bind(API(sender, self._pool, self._create_rate.observe))
         return copy
 
     def close(self) -> None:

@@ -5,8 +5,13 @@ cancel) and receives their results; `drive` and `adrive` execute the steps with 
 I/O. So the sync and async waits are one algorithm, tested once, without sockets.
 
 How a wait spends requests: when the prediction's event stream is available it listens to it,
-so the end is seen within milliseconds at the cost of one open connection; otherwise it polls
-with exponential backoff from 50 ms up to ``poll_interval``. Transient failures (connection
+so the end is seen within milliseconds at the cost of one open connection. A stream that closes
+without a terminal event is reopened (``after_id``) without a fetch in between, which would tell
+nothing new; the final event's prediction, when the driver can read one from it, saves the
+closing fetch too. ``listen_first`` (a wait on an id, nothing in hand) opens the stream before
+any fetch. Without a stream it polls on the schedule of predictkit._schedule: every
+``poll_interval``, or, once the client has seen the model's run times (``run_times``), sparser
+polls aimed to land just after its usual end. Transient failures (connection
 errors, 5xx, 429) do not end a wait; a 4xx does, and so does a 429 asking for a longer pause
 than a plain call would sleep (MAX_RETRY_AFTER): a wait never sleeps longer on a server's word.
 ``timeout`` bounds the whole wait: each step carries what is left of it, which cuts every
@@ -34,6 +39,7 @@ from predictkit._errors import (
     StreamError,
     WaitTimeoutError,
 )
+from predictkit._schedule import RunTimes, is_overdue, next_poll
 from predictkit._types import is_terminal
 from predictkit.streaming import DEFAULT_IDLE, is_stream_unavailable
 
@@ -51,8 +57,6 @@ P = TypeVar("P", bound=PredictionWithDetails)
 S = TypeVar("S")
 T = TypeVar("T")
 
-FIRST_POLL = 0.05
-"""First polling delay (seconds); each later one doubles, up to poll_interval."""
 MAX_FAILED_ROUNDS = 10
 """Transient failures in a row (each after the transport's own retries) that end a wait."""
 MAX_LISTEN_FAILURES = 3
@@ -80,7 +84,8 @@ def _check_options(poll_interval: object, timeout: object, on_poll: object) -> N
 @attrs.frozen
 class _BaseWaitOptions:
     poll_interval: float = 1.0
-    """The longest gap between two polls, in seconds, when polling (polls start at 50 ms)."""
+    """Seconds between polls, when polling; up to twice that before the end a model's recent
+    runs make likely (see predictkit._schedule)."""
 
     def __attrs_post_init__(self) -> None:
         _check_options(
@@ -137,11 +142,13 @@ class Listen:
 
 @attrs.frozen
 class Heard:
-    """What one Listen saw."""
+    """What one Listen saw; ``prediction`` is the terminal prediction when the final event
+    carried one (the API does not document that it does; None means a fetch is needed)."""
 
     last_id: str | None
     events: int
     terminal: bool
+    prediction: Any = None
 
 
 @attrs.frozen
@@ -170,15 +177,22 @@ class _WaitState:
     after_id: str | None = None
     heard_end: bool = False
     listen_failures: int = 0
-    polls: int = 0
+    overdue: int = 0
     failures: int = 0
     last_error: PredictKitError | None = None
     pause: float | None = None
     """Seconds a 429 asked us to wait before the next request."""
 
-    def poll_delay(self, poll_interval: float, remaining: float | None) -> float:
-        delay = min(poll_interval, FIRST_POLL * 2.0**self.polls)
-        self.polls += 1
+    def poll_delay(
+        self,
+        poll_interval: float,
+        remaining: float | None,
+        age: float | None,
+        expected: float | None,
+    ) -> float:
+        """Seconds to the next poll (predictkit._schedule), within what the deadline leaves."""
+        delay = next_poll(age, expected, poll_interval, self.overdue)
+        self.overdue += is_overdue(age, expected)
         return delay if remaining is None else min(delay, remaining)
 
 
@@ -190,16 +204,24 @@ def wait_policy(
     started: float | None = None,
     clock: Callable[[], float] = time.monotonic,
     use_stream: bool = True,
+    listen_first: bool = False,
+    run_times: RunTimes | None = None,
+    wall: Callable[[], float] = time.time,
 ) -> Generator[Step, Any, P]:
     """The wait algorithm, as a generator of steps; returns the terminal prediction.
 
     ``first`` is a prediction already in hand (from create), saving a request. ``started`` is
-    when the caller's deadline began (create counts its own time against ``timeout``).
+    when the caller's deadline began (create counts its own time against ``timeout``; it is also
+    when the prediction was created, for the polling schedule). ``listen_first``: with nothing
+    in hand, open the event stream before fetching (a 404 falls back to polling). ``run_times``
+    learns from the terminal prediction and steers the polling schedule.
     """
     begin = clock() if started is None else started
     deadline = None if options.timeout is None else begin + options.timeout
     state = _WaitState(listening=use_stream)
-    current = first if first is not None else (yield from _fetch(state, _budget(deadline, clock)))
+    current = first
+    if current is None and not (use_stream and listen_first):
+        current = yield from _fetch(state, _budget(deadline, clock))
     seen_status: str | None = None
     while True:
         if current is not None:
@@ -207,19 +229,50 @@ def wait_policy(
                 seen_status = current.status
                 yield Notify(current)
             if is_terminal(current.status):
+                if run_times is not None:
+                    run_times.record(current)
                 return current
         remaining = None if deadline is None else deadline - clock()
         if remaining is not None and remaining <= 0:
-            current = yield from _expire(current, state, options.timeout or 0.0, cancel_on_timeout)
+            timeout = options.timeout or 0.0
+            current = yield from _expire(current, state, timeout, cancel_on_timeout, listen_first)
             continue  # it had ended after all: reported and returned above
         if state.pause is not None:
             pause, state.pause = state.pause, None
             yield Sleep(pause if remaining is None else min(pause, remaining))
-        elif state.listening and current is not None and current.stream is True:
-            yield from _listen(state, remaining, clock)
+        elif state.listening and (listen_first if current is None else current.stream is True):
+            heard = yield from _listen(state, remaining, clock)
+            if heard is not None and heard.terminal and _is_final(heard.prediction):
+                current = heard.prediction
+                continue  # the final event carried the prediction: no fetch
+            if heard is not None and not heard.terminal and state.listening:
+                continue  # closed while running (idle): reopen, a fetch would tell nothing new
         else:
-            yield Sleep(state.poll_delay(options.poll_interval, remaining))
+            when = _timing(current, run_times, started, clock, wall)
+            yield Sleep(state.poll_delay(options.poll_interval, remaining, *when))
         current = (yield from _fetch(state, _budget(deadline, clock))) or current
+
+
+def _timing(
+    current: P | None,
+    run_times: RunTimes | None,
+    started: float | None,
+    clock: Callable[[], float],
+    wall: Callable[[], float],
+) -> tuple[float | None, float | None]:
+    """The prediction's age and its model's expected run time, for the polling schedule
+    (age from ``started`` on the monotonic clock when known, else from ``created_at``)."""
+    if current is None or run_times is None:
+        return None, None
+    expected = run_times.expected(current)
+    if expected is None:
+        return None, None
+    age = clock() - started if started is not None else wall() - current.created_at.timestamp()
+    return age, expected
+
+
+def _is_final(prediction: Any) -> bool:
+    return isinstance(prediction, PredictionWithDetails) and is_terminal(prediction.status)
 
 
 def _budget(deadline: float | None, clock: Callable[[], float]) -> float | None:
@@ -252,17 +305,19 @@ def _fetch(state: _WaitState, budget: float | None) -> Generator[Step, Any, Any]
 
 def _listen(
     state: _WaitState, remaining: float | None, clock: Callable[[], float]
-) -> Generator[Step, Any, None]:
+) -> Generator[Step, Any, Heard | None]:
     """One round on the event stream; falls back to polling when the stream is unavailable,
-    keeps failing, or keeps closing at once without events."""
+    keeps failing, or keeps closing at once without events. Returns what it heard, or None
+    after a failure or a quick close with no events (then a fetch follows)."""
     began = clock()
     idle = DEFAULT_IDLE if remaining is None else min(DEFAULT_IDLE, remaining)
+    heard: Heard | None = None
     try:
-        heard: Heard = yield Listen(state.after_id, idle, remaining)
+        heard = yield Listen(state.after_id, idle, remaining)
     except PredictKitError as exc:
         if is_stream_unavailable(exc) or isinstance(exc, StreamError):
             state.listening = False  # no stream, or one we cannot read (an event not JSON)
-            return
+            return None
         if not isinstance(exc, TRANSIENT):
             raise
         state.listen_failures += 1
@@ -271,14 +326,24 @@ def _listen(
         state.heard_end = state.heard_end or heard.terminal
         quiet = heard.events == 0 and not heard.terminal and clock() - began < 0.5
         state.listen_failures = state.listen_failures + 1 if quiet else 0
-    state.listening = state.listen_failures < MAX_LISTEN_FAILURES
+        if quiet:
+            heard = None
+    # Nothing follows the end on the stream: once heard, a failed fetch is followed by polls.
+    state.listening = state.listen_failures < MAX_LISTEN_FAILURES and not state.heard_end
+    return heard
 
 
 def _expire(
-    current: P | None, state: _WaitState, timeout: float, cancel: bool
+    current: P | None, state: _WaitState, timeout: float, cancel: bool, refresh: bool
 ) -> Generator[Step, Any, P]:
-    """The deadline passed: optionally cancel, then raise WaitTimeoutError. Returns the ended
-    prediction instead when the cancel finds it had ended at the deadline."""
+    """The deadline passed: optionally cancel, then raise WaitTimeoutError. With ``refresh`` and
+    no state in hand (a wait that only listened), fetch one first for the error to carry.
+    Returns the prediction instead when it turns out to have ended (the refresh or the cancel
+    found it so); the caller reports and returns it."""
+    if current is None and refresh:
+        current = yield from _fetch(state, FETCH_GRACE)
+        if current is not None and is_terminal(current.status):
+            return current
     cancelled = False
     if cancel:
         try:

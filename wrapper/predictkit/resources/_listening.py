@@ -18,6 +18,7 @@ from predictkit import _aio
 from predictkit._api import API, Call
 from predictkit._body import aiter_lines, iter_lines
 from predictkit._error_map import error_from_exception
+from predictkit._prediction import PredictionWithIO
 from predictkit.resources._prediction_calls import deadline_in
 from predictkit.streaming import TERMINAL_EVENTS, SSEDecoder, stream_call
 from predictkit.waiting import Heard, Listen
@@ -33,6 +34,7 @@ class _Hearing:
         self._last_id = after_id
         self._events = 0
         self._terminal = False
+        self._final: PredictionWithIO | None = None
 
     def feed(self, line: str) -> bool:
         """True when listening should stop."""
@@ -41,10 +43,24 @@ class _Hearing:
             self._events += 1
             self._last_id = event.id or self._last_id
             self._terminal = event.event in TERMINAL_EVENTS
+            if self._terminal:
+                self._final = _prediction_in(event.data)
         return self._terminal or (self._deadline is not None and time.monotonic() >= self._deadline)
 
     def heard(self) -> Heard:
-        return Heard(self._last_id, self._events, self._terminal)
+        return Heard(self._last_id, self._events, self._terminal, self._final)
+
+
+def _prediction_in(data: object) -> PredictionWithIO | None:
+    """The prediction a terminal event carries, if its data is one (undocumented: the reference
+    server sends only ``{"status": ...}``, and then the wait fetches it). Not yet bound to a
+    client: the executor binds it."""
+    if not isinstance(data, dict) or not {"id", "status", "created_at", "model"} <= data.keys():
+        return None
+    try:
+        return PredictionWithIO.from_dict(data)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def _round(prediction_id: str, step: Listen) -> Call:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from predictkit._prediction import PredictionWithIO
 from predictkit._types import is_terminal
-from predictkit.resources._steps import plan_wait
 from predictkit.waiting import AsyncWaitOptions, WaitOptions
 
 if TYPE_CHECKING:
@@ -49,7 +48,9 @@ class Poller:
     ) -> PredictionWithIO:
         """Wait (at most ``timeout`` seconds) and return the ended prediction."""
         options = WaitOptions(timeout=timeout)
-        plan = plan_wait(self.prediction_id, self._last, options, True, cancel_on_timeout)
+        plan = self._predictions._plan_wait(
+            self.prediction_id, self._last, options, True, cancel_on_timeout
+        )
         self._last = self._predictions._wait(plan)
         return self._last
 
@@ -60,7 +61,9 @@ class Poller:
         cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
         options = AsyncWaitOptions(timeout=timeout)
-        plan = plan_wait(self.prediction_id, self._last, options, False, cancel_on_timeout)
+        plan = self._predictions._plan_wait(
+            self.prediction_id, self._last, options, False, cancel_on_timeout
+        )
         self._last = await self._predictions._async_wait(plan)
         return self._last
 

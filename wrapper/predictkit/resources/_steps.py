@@ -21,6 +21,7 @@ from predictkit._cancelling import ended_or_raise, may_mean_already_ended, uncon
 from predictkit._error_map import parse_body
 from predictkit._errors import APIStatusError, PredictKitError
 from predictkit._prediction import PredictionWithIO
+from predictkit._schedule import RunTimes
 from predictkit.reconcile import PAGE_SIZE, Inspect, ListNewest, Pause
 from predictkit.resources._creating import (
     CreateStep,
@@ -47,6 +48,7 @@ from predictkit.waiting import (
     AsyncWaitOptions,
     Cancel,
     Fetch,
+    Heard,
     Listen,
     Notify,
     Sleep,
@@ -58,6 +60,7 @@ from predictkit.waiting import (
 from predictkit.waiting import Step as WaitStep
 
 Parse = Callable[[httpx.Response], PredictionWithIO]
+Bind = Callable[[PredictionWithIO], PredictionWithIO]
 
 
 def cancel_policy(
@@ -108,20 +111,36 @@ def plan_wait(
     cancel_on_timeout: bool = False,
     *,
     started: float | None = None,
+    run_times: RunTimes | None = None,
 ) -> WaitPlan:
     """Check a wait's options (nothing is sent on bad ones) and start its policy
-    (predictkit.waiting): ``first`` is a prediction already in hand (no first fetch)."""
+    (predictkit.waiting): ``first`` is a prediction already in hand (no first fetch; without
+    one the wait listens first); ``run_times`` the client's memory of models' run times."""
     opts = checked_wait_options(options, sync=sync)
-    policy = wait_policy(first, opts, cancel_on_timeout=cancel_on_timeout, started=started)
+    policy = wait_policy(
+        first,
+        opts,
+        cancel_on_timeout=cancel_on_timeout,
+        started=started,
+        listen_first=first is None,
+        run_times=run_times,
+    )
     return WaitPlan(prediction_id, opts, policy)
 
 
 class Steps:
     """Performs policy steps over ``api``; ``parse`` reads a prediction (bound to the client)."""
 
-    def __init__(self, api: API, parse: Parse) -> None:
+    def __init__(self, api: API, parse: Parse, bind: Bind) -> None:
         self._api = api
         self._parse = parse
+        self._bind = bind
+
+    def _bound(self, heard: Heard) -> Heard:
+        """A final event's prediction, bound to the client like every prediction returned."""
+        if isinstance(heard.prediction, PredictionWithIO):
+            self._bind(heard.prediction)
+        return heard
 
     def create(self, step: CreateStep) -> Any:
         match step:
@@ -180,7 +199,7 @@ class Steps:
             case Fetch(budget=budget):
                 return self._api.send(get_call(pid, deadline_in(budget)), self._parse)
             case Listen():
-                return listen(self._api, pid, step)
+                return self._bound(listen(self._api, pid, step))
             case Sleep(seconds=seconds):
                 time.sleep(seconds)
                 return None
@@ -199,7 +218,7 @@ class Steps:
             case Fetch(budget=budget):
                 return await self._api.asend(get_call(pid, deadline_in(budget)), self._parse)
             case Listen():
-                return await alisten(self._api, pid, step)
+                return self._bound(await alisten(self._api, pid, step))
             case Sleep(seconds=seconds):
                 await _aio.sleep(seconds)
                 return None

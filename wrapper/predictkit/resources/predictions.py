@@ -21,10 +21,12 @@ from typing import IO, TYPE_CHECKING
 import httpx
 from predictkit_api.models.prediction_list import PredictionList
 
+from predictkit import batch
 from predictkit._api import API, Timeout
 from predictkit._cancelling import cancelling_after
 from predictkit._error_map import parse_body
 from predictkit._prediction import ListedPrediction, PredictionWithIO
+from predictkit._schedule import RunTimes
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import AsyncPage, AsyncPaginator, Page
@@ -67,19 +69,28 @@ Headers = Mapping[str, str] | None
 class Predictions:
     """Predictions: ``client.predictions``."""
 
-    def __init__(self, client: Client, api: API, reconciling: Reconciling) -> None:
+    def __init__(
+        self, client: Client, api: API, reconciling: Reconciling, run_times: RunTimes
+    ) -> None:
         self._client = client  # what its predictions are bound to, and client.uploads
         self._api = api
         self._reconciling = reconciling
-        self._steps = Steps(api, self._prediction)
+        self._run_times = run_times
+        self._steps = Steps(api, self._prediction, self._bind)
 
     @property
     def with_raw_response(self) -> PredictionsWithRawResponse:
         """The same calls, each returning a RawResponse (headers, status, ``.parsed``)."""
         return PredictionsWithRawResponse(self)
 
+    create_many = batch.create_many  # many inputs at the account's rate limit: predictkit.batch
+    async_create_many = batch.async_create_many
+
     def _prediction(self, response: httpx.Response) -> PredictionWithIO:
-        prediction = parse_body(response, PredictionWithIO.from_dict)
+        return self._bind(parse_body(response, PredictionWithIO.from_dict))
+
+    def _bind(self, prediction: PredictionWithIO) -> PredictionWithIO:
+        """Bind a prediction to this client (its reload(), wait() and cancel() send here)."""
         prediction._client = self._client
         return prediction
 
@@ -150,7 +161,7 @@ class Predictions:
         if not wait:
             return prediction
         # Through the wait even when already terminal: on_poll sees the final state, no request.
-        return self._wait(plan_wait(prediction.id, prediction, opts, True, started=started))
+        return self._wait(self._plan_wait(prediction.id, prediction, opts, True, started=started))
 
     async def async_create(
         self,
@@ -175,7 +186,7 @@ class Predictions:
         prediction: PredictionWithIO = await adrive(policy, self._steps.acreate)
         if not wait:
             return prediction
-        plan = plan_wait(prediction.id, prediction, opts, False, started=started)
+        plan = self._plan_wait(prediction.id, prediction, opts, False, started=started)
         return await self._async_wait(plan)
 
     # wait ------------------------------------------------------------------------------------
@@ -189,7 +200,8 @@ class Predictions:
     ) -> PredictionWithIO:
         """Block until the prediction ends; return it. See predictkit.waiting for how."""
         pid = check_prediction_id(predictionID)
-        return self._wait(plan_wait(pid, None, options, True, cancel_on_timeout=cancel_on_timeout))
+        plan = self._plan_wait(pid, None, options, True, cancel_on_timeout=cancel_on_timeout)
+        return self._wait(plan)
 
     async def async_wait(
         self,
@@ -198,10 +210,31 @@ class Predictions:
         *,
         cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
-        plan = plan_wait(check_prediction_id(predictionID), None, options, False, cancel_on_timeout)
+        pid = check_prediction_id(predictionID)
+        plan = self._plan_wait(pid, None, options, False, cancel_on_timeout)
         return await self._async_wait(plan)
 
-    _plan_wait = staticmethod(plan_wait)
+    def _plan_wait(
+        self,
+        prediction_id: str,
+        first: PredictionWithIO | None,
+        options: object,
+        sync: bool,
+        cancel_on_timeout: bool = False,
+        *,
+        started: float | None = None,
+    ) -> WaitPlan:
+        """plan_wait with this client's memory of run times (polls aimed at a model's usual
+        end); a wait on an id with nothing in hand listens before it fetches."""
+        return plan_wait(
+            prediction_id,
+            first,
+            options,
+            sync,
+            cancel_on_timeout,
+            started=started,
+            run_times=self._run_times,
+        )
 
     def _wait(self, plan: WaitPlan) -> PredictionWithIO:
         with tagged(plan.prediction_id):

@@ -310,6 +310,8 @@ class Routes:
             if problems:
                 raise ValidationFailed(problems)
         prediction = self.store.create_prediction(model, version, body["input"], webhook)
+        if ctx.streams == "requested" and body.get("stream") is not True:
+            prediction.stream_available = False
         location = {"location": f"{ctx.base_url}/predictions/{prediction.id}"}
         if body.get("stream") is True and wait:
             idle = ctx.stream_idle_timeout if seconds is None else min(seconds, ctx.wait_ceiling)

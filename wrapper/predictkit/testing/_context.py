@@ -24,4 +24,6 @@ class Context:
     wait_ceiling: float
     stream_idle_timeout: float
     max_body_bytes: int
+    streams: str = "all"
+    """Which predictions have an event stream: "all", or "requested" (``"stream": true``)."""
     closing: asyncio.Event = field(default_factory=asyncio.Event)

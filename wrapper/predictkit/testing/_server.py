@@ -32,6 +32,9 @@ from predictkit.testing._webhooks import WebhookDispatcher
 
 T = TypeVar("T")
 
+STREAM_MODES = ("all", "requested")
+"""``streams="all"``: every prediction has an event stream (as the official client assumes);
+``"requested"``: only those created with ``"stream": true`` (the API does not say which)."""
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 10.0
 
@@ -71,7 +74,11 @@ class ReferenceServer:
         webhook_backoff: float = 0.2,
         webhook_timeout: float = 5.0,
         allow_remote_webhooks: bool = False,
+        streams: str = "all",
     ) -> None:
+        if streams not in STREAM_MODES:
+            raise ValueError(f"streams must be one of {STREAM_MODES}, not {streams!r}")
+        self._streams = streams
         self.host = host
         self.token = token if token is not None else "pk-test-" + secrets.token_urlsafe(24)
         self._port = port
@@ -161,6 +168,7 @@ class ReferenceServer:
             wait_ceiling=self._wait_ceiling,
             stream_idle_timeout=self._stream_idle_timeout,
             max_body_bytes=self._max_body_bytes,
+            streams=self._streams,
         )
         async with httpx.AsyncClient(timeout=self._webhook_timeout) as client:
             dispatcher = WebhookDispatcher(
