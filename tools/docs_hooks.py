@@ -1,9 +1,10 @@
 """MkDocs hook: guide pages take their text from README.md, so the guide has one source.
 
 A page line `<!-- readme: Waiting -->` is replaced by the README's `## Waiting` section (up to
-the next `## ` heading), its heading raised to the page's title level, and its links to
-`docs/X.md` made relative to the site. A section that does not exist fails the build, so a
-renamed README heading cannot leave an empty page. Loaded by mkdocs.yml (`hooks:`); the README's
+the next `## ` heading), its heading raised to the page's title level, its links to
+`docs/X.md` made relative to the site, and links to other repository files turned into their
+path. A section that does not exist fails the build, so a renamed README heading cannot leave
+an empty page. Loaded by mkdocs.yml (`hooks:`); the README's
 code blocks run in tests/e2e/test_readme.py, the pages' own in tests/e2e/test_docs.py.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 README = Path(__file__).parents[1] / "README.md"
 DIRECTIVE = re.compile(r"^<!-- readme: (.+?) -->$", re.MULTILINE)
 HEADING = re.compile(r"^(#{2,}) ", re.MULTILINE)
+REPO_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|#|[\w-]+\.md)([\w./-]+)\)")
 
 
 def readme_section(title: str, readme: str | None = None) -> str:
@@ -26,7 +28,10 @@ def readme_section(title: str, readme: str | None = None) -> str:
     end = re.search(r"^## ", text[start.end() :], re.MULTILINE)
     body = text[start.end() : start.end() + end.start() if end else len(text)]
     body = HEADING.sub(lambda m: m[1][1:] + " ", body)
-    return re.sub(r"\]\(docs/([\w-]+\.md)", r"](\1", body).strip() + "\n"
+    body = re.sub(r"\]\(docs/([\w-]+\.md)", r"](\1", body)
+    # Links to other files of the repository (benchmark results, say) are not on the site:
+    # they become the path as text.
+    return REPO_LINK.sub(r"\1 (`\2` in the repository)", body).strip() + "\n"
 
 
 def on_page_markdown(markdown: str, **_: object) -> str:

@@ -155,6 +155,8 @@ def test_cancel_on_timeout_that_finds_the_prediction_ended_returns_it(mode: str)
     def handle(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/cancel"):
             return httpx.Response(409, json={"detail": "Prediction has already finished."})
+        if request.url.path.endswith("/stream"):  # a wait by id listens first: no stream here
+            return httpx.Response(404, json={"detail": "Not found."})
         status = next(reads, "succeeded")
         if status == "started":  # answer only once the 1 ms deadline has surely passed
             passed = time.monotonic() + 0.002
@@ -166,6 +168,9 @@ def test_cancel_on_timeout_that_finds_the_prediction_ended_returns_it(mode: str)
     final = mock.call(mode, "wait", PID, WaitOptions(timeout=0.001), cancel_on_timeout=True)
     assert final.status == "succeeded"
     assert f"POST /v1/predictions/{PID}/cancel" in mock.seen
+    # read as started, the deadline passed, the cancel was refused: the read after it is returned
+    get = f"GET /v1/predictions/{PID}"
+    assert mock.seen[-3:] == [get, f"POST /v1/predictions/{PID}/cancel", get]
 
 
 # --- item 10: messages ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from predictkit import (
 )
 from predictkit.waiting import (
     FETCH_GRACE,
+    MAX_LISTEN_FAILURES,
     Cancel,
     Fetch,
     Heard,
@@ -169,7 +170,8 @@ async def test_fetch_budget_is_the_time_left_but_never_below_the_grace(
         )
     budgets = [s.budget for s in script.steps if isinstance(s, Fetch)]
     assert budgets[0] == 1.0  # the first fetch, before any time passed
-    assert budgets[1] == pytest.approx(1.0 - 0.01 - 0.05)  # after one fetch and one poll sleep
+    assert budgets[1] == pytest.approx(1.0 - 0.01 - 0.4)  # after one fetch and one poll sleep
+    assert budgets[2] == FETCH_GRACE  # 0.18 s left: raised to the grace
     assert budgets[-1] == FETCH_GRACE == 0.5  # at the deadline: the grace, not zero
     assert all(b is not None and b >= FETCH_GRACE for b in budgets)
 
@@ -227,7 +229,7 @@ async def test_a_429_pauses_the_wait_as_long_as_it_asks_once(
     script = Script(clock, [rate_limited(7.0), pred("started"), pred("succeeded")])
     await run(wait_policy(pred("started"), WaitOptions(), clock=clock), bounded(script))
     # poll, 429 -> pause 7 s instead of a poll delay, then polling goes on where it was
-    assert sleeps(script.steps) == [0.05, 7.0, 0.1]
+    assert sleeps(script.steps) == [1.0, 7.0, 1.0]
 
 
 @with_drivers
@@ -240,7 +242,7 @@ async def test_a_429_pause_is_cut_to_the_time_left(run: Callable[..., Awaitable[
             wait_policy(pred("started"), WaitOptions(timeout=2.0), clock=clock),
             bounded(script),
         )
-    assert sleeps(script.steps)[:2] == [0.05, pytest.approx(2.0 - 0.05 - 0.01)]
+    assert sleeps(script.steps)[:2] == [1.0, pytest.approx(2.0 - 1.0 - 0.01)]
 
 
 @with_drivers
@@ -250,7 +252,7 @@ async def test_a_429_without_retry_after_polls_as_usual(
     clock = Clock()
     script = Script(clock, [rate_limited(None), pred("succeeded")])
     await run(wait_policy(pred("started"), WaitOptions(), clock=clock), bounded(script))
-    assert sleeps(script.steps) == [0.05, 0.1]
+    assert sleeps(script.steps) == [1.0, 1.0]
 
 
 # --- stream to polling --------------------------------------------------------------------------
@@ -274,7 +276,11 @@ async def test_two_transient_failures_in_a_row_switch_from_the_stream_to_polling
         APIConnectionError("y"),
         pred("succeeded"),
     ]
-    script = Script(clock, fetches, [heard(1), heard(2)])
+    # A fetch follows a listen only when the listen failed; two listen failures stay below
+    # MAX_LISTEN_FAILURES, so the switch to polling is the two failed fetches'.
+    dropped: list[Heard | PredictKitError] = [APIConnectionError("a"), APIConnectionError("b")]
+    assert len(dropped) < MAX_LISTEN_FAILURES
+    script = Script(clock, fetches, dropped)
     first = pred("started", stream=True)
     await run(wait_policy(first, WaitOptions(), clock=clock), bounded(script))
     assert kinds(script.steps) == [
@@ -287,16 +293,18 @@ async def test_one_transient_failure_keeps_listening(run: Callable[..., Awaitabl
     clock = Clock()
     fetches: list[PredictionWithIO | PredictKitError] = [
         ServerError("x", status_code=502),
-        streaming(),
         pred("succeeded"),
     ]
-    script = Script(clock, fetches, [heard(1), heard(2), heard(3)])
+    # A lively listen is reopened without a fetch; the failed one is followed by a fetch, which
+    # fails once: the wait goes back to the stream, after the last event it heard.
+    ended = Heard(last_id="3", events=1, terminal=True)
+    script = Script(clock, fetches, [heard(1), APIConnectionError("drop"), heard(2), ended])
     await run(wait_policy(streaming(), WaitOptions(), clock=clock), bounded(script))
     assert kinds(script.steps) == [
-        "Notify", "Listen", "Fetch", "Listen", "Fetch", "Listen", "Fetch", "Notify",
+        "Notify", "Listen", "Listen", "Fetch", "Listen", "Listen", "Fetch", "Notify",
     ]  # fmt: skip
     listens = [s for s in script.steps if isinstance(s, Listen)]
-    assert [s.after_id for s in listens] == [None, "1", "2"]
+    assert [s.after_id for s in listens] == [None, "1", "1", "2"]
 
 
 @with_drivers
@@ -333,11 +341,14 @@ async def test_a_quiet_listen_counts_as_failed_and_a_lively_one_resets_the_count
     clock = Clock()
     quiet = Heard(last_id=None, events=0, terminal=False)
     # Never three quiet listens in a row, so it keeps listening to the end.
-    listens = [quiet, quiet, heard(1), quiet, quiet, heard(2)]
-    fetches = [pred("started", stream=True) for _ in range(5)] + [pred("succeeded")]
+    # Each quiet listen is followed by a fetch; the lively one is reopened without one.
+    ended = Heard(last_id="2", events=1, terminal=True)
+    listens = [quiet, quiet, heard(1), quiet, quiet, ended]
+    fetches = [pred("started", stream=True) for _ in range(4)] + [pred("succeeded")]
     script = Script(clock, fetches, listens, listen_takes=0.1)
     await run(wait_policy(streaming(), WaitOptions(), clock=clock), bounded(script))
     assert kinds(script.steps).count("Listen") == 6
+    assert kinds(script.steps).count("Fetch") == 5
     assert "Sleep" not in kinds(script.steps)
 
 
@@ -347,7 +358,9 @@ async def test_a_listen_lasting_exactly_half_a_second_is_not_quiet(
 ) -> None:
     clock = Clock()
     empty = Heard(last_id=None, events=0, terminal=False)
-    fetches = [pred("started", stream=True) for _ in range(3)] + [pred("succeeded")]
-    script = Script(clock, fetches, [empty] * 4, listen_takes=0.5)
+    ended = Heard(last_id="1", events=1, terminal=True)
+    script = Script(clock, [pred("succeeded")], [empty] * 4 + [ended], listen_takes=0.5)
     await run(wait_policy(streaming(), WaitOptions(), clock=clock), bounded(script))
-    assert kinds(script.steps).count("Listen") == 4
+    # Not quiet: each is reopened at once, no fetch between (a quiet one is followed by a fetch,
+    # and MAX_LISTEN_FAILURES quiet ones in a row switch to polling).
+    assert kinds(script.steps) == ["Notify"] + ["Listen"] * 5 + ["Fetch", "Notify"]

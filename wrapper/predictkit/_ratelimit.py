@@ -20,6 +20,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
+from predictkit._errors import InvalidInputError
+
 DOCUMENTED_CREATE_RATE = 15.0
 """Prediction creations per second the WriftAI docs allow an account."""
 MAX_HOLD = 60.0
@@ -37,7 +39,9 @@ class CreateRate:
         wall: Callable[[], float] = time.time,
     ) -> None:
         if not rate > 0:
-            raise ValueError(f"rate must be a positive number of creates per second, not {rate!r}")
+            raise InvalidInputError(
+                f"rate must be a positive number of creates per second, not {rate!r}"
+            )
         self._base = 1.0 / rate
         self._interval = self._base
         self._clock = clock

@@ -33,7 +33,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from predictkit import _aio
-from predictkit._errors import CreateOutcomeUnknownError, PredictKitError, RateLimitError
+from predictkit._errors import (
+    CreateOutcomeUnknownError,
+    InvalidInputError,
+    InvalidInputTypeError,
+    PredictKitError,
+    RateLimitError,
+)
 from predictkit._journal import Journal
 from predictkit.model_ref import ModelRef
 from predictkit.reconcile import (
@@ -200,7 +206,8 @@ def _create_one(run: _Run, index: int, params: CreatePredictionParams) -> BatchR
     client, rate = run.client, run.client._create_rate
     try:
         run.sending(index, params)
-        for attempt in range(MAX_429_ROUNDS + 1):
+        attempt = 0
+        while True:  # ends: a success returns, the last 429 round re-raises
             time.sleep(rate.reserve())
             rate.sending()
             try:
@@ -209,11 +216,11 @@ def _create_one(run: _Run, index: int, params: CreatePredictionParams) -> BatchR
                 rate.hold(exc.retry_after)
                 if attempt == MAX_429_ROUNDS:
                     raise
+                attempt += 1
             else:
                 return run.finish(index, prediction, None)
             finally:
                 rate.done()
-        raise AssertionError("unreachable")  # pragma: no cover
     except ITEM_ERRORS as exc:
         return run.finish(index, None, exc)
 
@@ -276,7 +283,8 @@ async def _acreate_one(run: _Run, index: int, params: CreatePredictionParams) ->
     client, rate = run.client, run.client._create_rate
     try:
         run.sending(index, params)
-        for attempt in range(MAX_429_ROUNDS + 1):
+        attempt = 0
+        while True:  # ends: a success returns, the last 429 round re-raises
             await _aio.sleep(rate.reserve())
             rate.sending()
             try:
@@ -285,11 +293,11 @@ async def _acreate_one(run: _Run, index: int, params: CreatePredictionParams) ->
                 rate.hold(exc.retry_after)
                 if attempt == MAX_429_ROUNDS:
                     raise
+                attempt += 1
             else:
                 return run.finish(index, prediction, None)
             finally:
                 rate.done()
-        raise AssertionError("unreachable")  # pragma: no cover
     except ITEM_ERRORS as exc:
         return run.finish(index, None, exc)
 
@@ -375,11 +383,13 @@ def _prepare(  # noqa: PLR0917 - private: the public methods' keywords, passed o
 ) -> _Run:
     ref = ModelRef.parse(model)
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise ValueError(f"concurrency must be a whole number >= 1, not {concurrency!r}.")
+        raise InvalidInputError(f"concurrency must be a whole number >= 1, not {concurrency!r}.")
     if on_progress is not None and not callable(on_progress):
-        raise TypeError(f"on_progress must be a function taking BatchProgress, not {on_progress!r}")
+        raise InvalidInputTypeError(
+            f"on_progress must be a function taking BatchProgress, not {on_progress!r}"
+        )
     if not isinstance(wait, bool):
-        raise TypeError(f"wait must be True or False, not {wait!r}.")
+        raise InvalidInputTypeError(f"wait must be True or False, not {wait!r}.")
     opened = None if journal is None else Journal(journal, str(ref))
     return _Run(client, model, wait, concurrency, opened, on_progress)
 
