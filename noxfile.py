@@ -243,7 +243,11 @@ def bench(session: nox.Session) -> None:
 # mutmut 3 names a mutant after its file path, stripping only a leading `src/`, so it runs in a
 # staging copy where wrapper/predictkit sits at src/predictkit and `predictkit.x` keeps its name.
 # The modules it mutates (the core, issue 14) are [tool.mutmut] only_mutate in pyproject.toml.
-MUTATION_STAGED = ["tests", "pyproject.toml", "openapi.yaml", "wrapper", "generated"]
+MUTATION_STAGED = [
+    "tests",
+    "pyproject.toml",
+    *PYPROJECT["tool"]["mutmut"]["also_copy"],  # what the unit tests read from the checkout
+]
 MUTATION_BAR = 90.0
 """Least share of each module's mutants (in %) the unit suite must kill (tests/README.md)."""
 # mutmut's exit codes (mutmut/stats.py) that mean a test caught the mutant; a timeout is a hang
