@@ -82,6 +82,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
         fake.sleep(seconds)
 
     monkeypatch.setattr(_http, "time", fake)
+    # Response deadlines are set on this clock and checked where bodies are read: one clock for
+    # all, or a deadline of 105 s on the fake clock has passed on any machine up that long.
+    monkeypatch.setattr("predictkit._body.time", fake)
+    monkeypatch.setattr("predictkit._aio.time", fake)
     monkeypatch.setattr("predictkit._aio.sleep", fake_async_sleep)
     return fake
 
