@@ -201,3 +201,15 @@ def test_a_small_ledger_forgets_the_oldest() -> None:
     for pid in ("a", "b", "c"):
         ledger.add(pid)
     assert ledger.snapshot() == frozenset({"b", "c"})
+
+
+def test_a_known_id_is_passed_over_not_the_end_of_the_page() -> None:
+    clock = Clock()
+    found, steps = run(
+        reconcile_policy(sent(known=frozenset({"mine"})), 5.0, clock=clock),
+        [page(item("mine"), item("a"))],
+        {"a": {"x": 1}},
+        clock,
+    )
+    assert found.single == "a"
+    assert Inspect("mine") not in steps
