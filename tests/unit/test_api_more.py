@@ -5,10 +5,11 @@ so the tests hold however the HTTP layer behind it is split into files."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from predictkit import Client
+from predictkit import Client, InvalidInputError
 from predictkit._api import (
     API,
     Call,
@@ -178,12 +179,31 @@ def test_a_recorder_that_saw_nothing_says_so() -> None:
         recorder.last()
 
 
+class Unread(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that stays on the wire until someone iterates it."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"n":1}'
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"n":1}'
+
+
+def streaming(seen: list[httpx.Request]) -> httpx.MockTransport:
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, stream=Unread())
+
+    return httpx.MockTransport(handle)
+
+
 def test_aopen_returns_an_unread_stream() -> None:
     seen: list[httpx.Request] = []
-    api = make_api(answering(seen))
+    api = make_api(streaming(seen))
 
     async def main() -> bytes:
         response = await api.aopen(api.url_call("GET", "https://cdn.test/big"))
+        assert not response.is_stream_consumed
         try:
             return b"".join([chunk async for chunk in response.aiter_bytes()])
         finally:
@@ -191,3 +211,22 @@ def test_aopen_returns_an_unread_stream() -> None:
 
     assert asyncio.run(main()) == b'{"n":1}'
     assert [str(r.url) for r in seen] == ["https://cdn.test/big"]
+
+
+def test_open_returns_the_response_unread() -> None:
+    seen: list[httpx.Request] = []
+    api = make_api(streaming(seen))
+    response = api.open(api.url_call("GET", "https://cdn.test/big"))
+    try:
+        assert not response.is_stream_consumed
+        assert response.read() == b'{"n":1}'
+    finally:
+        response.close()
+
+
+def test_a_refused_timeout_says_what_would_do() -> None:
+    with pytest.raises(InvalidInputError) as info:
+        per_call_timeout(0)
+    assert str(info.value).startswith(
+        "timeout must be a positive, finite number of seconds or an httpx.Timeout whose every "
+    )

@@ -127,7 +127,21 @@ def test_progress_restarting_a_part_twice_takes_it_back_once() -> None:
     calls: list[tuple[int, int]] = []
     progress = Progress(10, lambda sent, total: calls.append((sent, total)))
     progress.add("p", 4)
+    progress.add("p", 3)
     progress.restart("p")
     progress.restart("p")
     assert progress.sent == 0
-    assert calls == [(4, 10), (0, 10)]
+    assert calls == [(4, 10), (7, 10), (0, 10)]
+
+
+def test_a_zero_part_size_for_one_byte_is_refused() -> None:
+    with pytest.raises(ValueError, match="part size is 0"):
+        plan_parts(1, 0, ["https://s/0"])
+
+
+def test_refusals_name_what_came_instead_and_hide_the_url_secrets() -> None:
+    with pytest.raises(ValueError, match=r"not a list of strings \(str\)"):
+        plan_parts(1, 1, "https://s/0")
+    with pytest.raises(ValueError, match="is not https") as info:
+        plan_parts(1, 1, ["http://store.example/p?sig=s3cr3t#frag"])
+    assert str(info.value) == "the part URL http://store.example/p is not https"
