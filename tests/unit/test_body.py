@@ -346,3 +346,29 @@ def test_a_download_past_its_deadline_stops(asynchronous: bool) -> None:
     with pytest.raises(httpx.ReadTimeout):
         decoded(response, asynchronous, deadline=time.monotonic() - 1)
     assert chunks.served == 1
+
+
+def test_an_empty_raw_deflate_body_of_two_bytes_decodes_to_nothing() -> None:
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    empty = raw.compress(b"") + raw.flush()
+    assert len(empty) == 2
+    decoder = Decoder(httpx.Headers({"content-encoding": "deflate"}))
+    assert b"".join(decoder.feed(empty)) + decoder.flush() == b""
+
+
+def test_invalid_utf8_in_a_line_is_replaced_not_raised() -> None:
+    splitter = LineSplitter(whole(b""), limit=100)
+    assert splitter.feed(b"a\xffb\n") == ["a\ufffdb"]
+
+
+def test_a_fresh_splitter_keeps_a_leading_empty_line() -> None:
+    assert LineSplitter(whole(b""), limit=100).feed(b"\nx\n") == ["", "x"]
+
+
+def test_the_too_large_message_says_which_body_and_what_to_raise() -> None:
+    response = streamed(Chunks([b"abcdefg"]))
+    with pytest.raises(ResponseTooLargeError) as caught:
+        read_body(response, deadline=LATER, limit=6)
+    assert str(caught.value).startswith(
+        "GET /v1/predictions/p1: the response body is larger than 6 bytes"
+    )
