@@ -163,6 +163,7 @@ def test_a_passed_deadline_ends_the_read_after_the_chunk_in_hand(asynchronous: b
     with pytest.raises(httpx.ReadTimeout) as caught:
         read(response, asynchronous, deadline=time.monotonic() - 1, limit=100)
     assert caught.value.request is response.request
+    assert str(caught.value) == "the response did not complete within its deadline"
     assert chunks.served == 1 and chunks.closed
 
 
@@ -303,9 +304,10 @@ def test_event_stream_deadline_is_asked_after_every_chunk(asynchronous: bool) ->
 
     chunks = Chunks([b"a\n", b"b\n", b"c\n"])
     response = streamed(chunks, asynchronous=asynchronous)
-    with pytest.raises(httpx.ReadTimeout):
+    with pytest.raises(httpx.ReadTimeout) as caught:
         lines(response, asynchronous, limit=100, deadline=deadline)
     assert chunks.served == 2
+    assert caught.value.request is response.request
 
 
 @both
@@ -343,9 +345,10 @@ def test_a_download_already_in_memory_comes_whole(asynchronous: bool) -> None:
 def test_a_download_past_its_deadline_stops(asynchronous: bool) -> None:
     chunks = Chunks([b"a", b"b", b"c"])
     response = streamed(chunks, asynchronous=asynchronous)
-    with pytest.raises(httpx.ReadTimeout):
+    with pytest.raises(httpx.ReadTimeout) as caught:
         decoded(response, asynchronous, deadline=time.monotonic() - 1)
     assert chunks.served == 1
+    assert caught.value.request is response.request
 
 
 def test_an_empty_raw_deflate_body_of_two_bytes_decodes_to_nothing() -> None:
@@ -369,6 +372,18 @@ def test_the_too_large_message_says_which_body_and_what_to_raise() -> None:
     response = streamed(Chunks([b"abcdefg"]))
     with pytest.raises(ResponseTooLargeError) as caught:
         read_body(response, deadline=LATER, limit=6)
-    assert str(caught.value).startswith(
-        "GET /v1/predictions/p1: the response body is larger than 6 bytes"
+    message = (
+        "GET /v1/predictions/p1: the response body is larger than 6 bytes, the most this client "
+        "holds in memory. If that is expected, raise Client(max_response_bytes=...)."
     )
+    assert str(caught.value) == f"{message} (request id req-1)"
+    with pytest.raises(ResponseTooLargeError) as in_memory:
+        read_body(whole(b"abcdefg"), deadline=LATER, limit=6)  # no request id
+    assert str(in_memory.value) == message
+
+
+def test_a_line_too_long_says_it_is_a_line_of_the_event_stream() -> None:
+    splitter = LineSplitter(whole(b""), limit=2)
+    with pytest.raises(ResponseTooLargeError) as caught:
+        splitter.feed(b"abc")
+    assert ": one line of the event stream is larger than 2 bytes" in str(caught.value)
