@@ -66,13 +66,23 @@ def test_a_date_without_a_zone_falls_back_to_the_client_clock() -> None:
 def test_a_prediction_created_exactly_at_the_bound_is_a_candidate() -> None:
     clock = Clock()
     # The create started 1 s ago, the margin is 2 s: the bound is NOW - 3 s.
-    found, _ = run(
+    found, steps = run(
         reconcile_policy(sent(), 5.0, clock=clock),
         [page(item("edge", ago=3))],
         {"edge": {"x": 1}},
         clock,
     )
     assert found.single == "edge"
+    assert sum(isinstance(s, ListNewest) for s in steps) == 1  # on the first look
+
+
+def test_creation_times_in_another_zone_are_compared_as_instants() -> None:
+    clock = Clock()
+    old = item("old")
+    old["created_at"] = "2026-12-01T12:30:00+01:00"  # 11:30 UTC: half an hour before the create
+    found, steps = run(reconcile_policy(sent(), 0.05, clock=clock), [page(old)], {}, clock)
+    assert found == Found()
+    assert steps == [ListNewest(None)]
 
 
 def test_creation_times_without_a_zone_are_read_as_utc() -> None:
