@@ -387,3 +387,15 @@ def test_a_line_too_long_says_it_is_a_line_of_the_event_stream() -> None:
     with pytest.raises(ResponseTooLargeError) as caught:
         splitter.feed(b"abc")
     assert ": one line of the event stream is larger than 2 bytes" in str(caught.value)
+
+
+def test_the_size_counts_every_chunk() -> None:
+    response = streamed(Chunks([b"ab", b"cd", b"ef", b"g"]))
+    with pytest.raises(ResponseTooLargeError):
+        read_body(response, deadline=LATER, limit=6)
+
+
+def test_a_chunk_without_a_line_end_does_not_eat_the_next_lf() -> None:
+    splitter = LineSplitter(whole(b""), limit=100)
+    assert splitter.feed(b"ab") == []
+    assert splitter.feed(b"\nc\n") == ["ab", "c"]
