@@ -14,11 +14,12 @@ client: never its pool, its Sender or its token. Four verbs, each with an ``a``-
   part): it never carries the token, except for ``token_on_api_origin`` calls whose URL turns
   out to be on the API's own origin.
 
-Two callers still drive each attempt themselves, over what ``API`` exposes rather than the
-client's state: upload parts (predictkit._parts: a fresh body stream per attempt, progress
-given back on retry) and download hops (resources._downloads: each redirect checked). They use
-``http()``/``ahttp()`` (the pooled httpx clients), ``token_headers(url)``, ``retry_policy``,
-``timeout`` and ``user_agent``. A 404 from the API under a base URL without ``/v1`` says so.
+Download hops (resources._downloads) are ``open`` calls of ``url_call``s: each redirect comes
+back to the caller, which checks it before following it. One caller still drives each attempt
+itself, over what ``API`` exposes rather than the client's state: upload parts
+(predictkit._parts: a fresh body stream per attempt, progress given back on retry), with
+``http()``/``ahttp()`` (the pooled httpx clients), ``retry_policy``, ``timeout`` and
+``user_agent``. A 404 from the API under a base URL without ``/v1`` says so.
 
 A write that may not be repeated (prediction, model, version and variable create, upload start)
 is a Call with ``write_once=WriteOnce(...)``: it is retried only when the request provably never
@@ -261,12 +262,6 @@ class API:
         target, api = httpx.URL(url), httpx.URL(self._sender.base_url)
         return (target.scheme, target.host, target.port) == (api.scheme, api.host, api.port)
 
-    def token_headers(self, url: str | httpx.URL) -> dict[str, str]:
-        """The Authorization header for ``url`` if it is on the API's own origin (and a token
-        is set), else nothing: the token never leaves the API."""
-        token = self._sender.token
-        return {"Authorization": f"Bearer {token}"} if token and self.is_api_url(url) else {}
-
     @property
     def timeout(self) -> httpx.Timeout:
         """The client's default timeout."""
@@ -318,8 +313,8 @@ class API:
         return response
 
     def http(self) -> httpx.Client:
-        """The pooled sync httpx client, for the few calls that drive each attempt themselves
-        (upload parts, download hops); everything else sends with ``send``/``open``."""
+        """The pooled sync httpx client, for upload parts, which drive each attempt themselves;
+        everything else sends with ``send``/``open``."""
         return self._pool.sync()
 
     async def ahttp(self) -> httpx.AsyncClient:
