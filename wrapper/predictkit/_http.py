@@ -207,7 +207,7 @@ class Sender:
             outcome: httpx.Response | httpx.RequestError
             try:
                 outcome = http.send(request, stream=True, follow_redirects=_follow(http, call))
-                if outcome.is_success or _redirect_outside_api(outcome, call):
+                if outcome.is_success or (stream and _redirect_outside_api(outcome, call)):
                     if not stream:
                         read_body(outcome, deadline=ends, **self._limit(call))
                     _log_success(request, outcome, started)
@@ -240,7 +240,9 @@ class Sender:
                     outcome = await http.send(
                         request, stream=True, follow_redirects=_follow(http, call)
                     )
-                    returned = outcome.is_success or _redirect_outside_api(outcome, call)
+                    returned = outcome.is_success or (
+                        stream and _redirect_outside_api(outcome, call)
+                    )
                     if returned and stream:
                         _log_success(request, outcome, started)
                         return outcome
@@ -287,7 +289,8 @@ def _follow(http: httpx.Client | httpx.AsyncClient, call: Call) -> bool:
 
 
 def _redirect_outside_api(response: httpx.Response, call: Call) -> bool:
-    """A call to a URL outside the API gets its redirects back: the caller checks each hop."""
+    """A URL call that is opened (a download hop) gets its redirects back: the caller checks
+    each hop. Sent with ``send`` (an upload part), a redirect is a failure like any other."""
     return call.target is not Target.API and response.is_redirect
 
 
