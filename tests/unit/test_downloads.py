@@ -92,3 +92,22 @@ def test_a_users_own_redirect_following_client_cannot_skip_the_hop_checks() -> N
     client = Client(access_token="t", api_base_url=API, http_client=http)
     with http, client, pytest.raises(UnsafeDownloadError):
         client.predictions.download_output(SIGNED, io.BytesIO())
+
+
+def test_each_hop_is_sent_and_logged_by_the_shared_sender(caplog: pytest.LogCaptureFixture) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "api.test":
+            return httpx.Response(302, headers={"location": SIGNED})
+        return httpx.Response(200, content=b"png-bytes", headers={"x-request-id": "r-1"})
+
+    with (
+        caplog.at_level("DEBUG", logger="predictkit"),
+        _client(httpx.MockTransport(handler)) as client,
+    ):
+        assert client.predictions.download_output(f"{API}/files/1", io.BytesIO()) == 9
+    lines = [r.getMessage() for r in caplog.records if r.name == "predictkit"]
+    assert [line.split(" (")[0] for line in lines] == [
+        "GET /v1/files/1 -> 302",
+        "GET /out.png -> 200",
+    ]
+    assert not any("s3cr3t" in line or "tok-123" in line for line in caplog.messages)

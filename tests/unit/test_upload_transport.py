@@ -139,3 +139,45 @@ def test_the_download_url_repr_hides_its_query() -> None:
     uploaded = UploadedFile("https://files.test/f?X-Amz-Signature=s3cr3t", "id", 1, "text/plain")
     assert "s3cr3t" not in repr(uploaded) and "files.test/f" in repr(uploaded)
     assert uploaded.url.endswith("s3cr3t")  # the value itself is intact
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_each_part_is_sent_and_logged_by_the_shared_sender(
+    mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    handler, seen = storage(4, on_start=nothing)
+    with caplog.at_level("DEBUG", logger="predictkit"), client_for(handler) as client:
+        if mode == "sync":
+            client.uploads.upload(b"0123456789")
+        else:
+            asyncio.run(client.uploads.async_upload(b"0123456789"))
+    parts = sorted(
+        m.split(" (")[0] for m in caplog.messages if m.startswith("PUT ")
+    )  # the Sender's line for each attempt, as for every other call
+    assert parts == ["PUT /u/0 -> 200", "PUT /u/1 -> 200", "PUT /u/2 -> 200"]
+    assert sorted(r.content for r in seen if r.url.host == "store.test") == [
+        b"0123",
+        b"4567",
+        b"89",
+    ]
+    assert not any("s3cr3t" in m for m in caplog.messages)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_part_answered_with_a_redirect_is_an_error_not_an_upload(mode: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "store.test":  # a redirect with an ETag: never taken as stored
+            request.read()
+            headers = {"location": "https://elsewhere.test/u", "etag": '"e"'}
+            return httpx.Response(307, headers=headers)
+        return base(request)
+
+    base, seen = storage(4, on_start=nothing)
+    with client_for(handler) as client, pytest.raises(UploadError) as info:
+        if mode == "sync":
+            client.uploads.upload(b"0123456789")
+        else:
+            asyncio.run(client.uploads.async_upload(b"0123456789"))
+    assert info.value.status_code == 307
+    assert "s3cr3t" not in str(info.value)
+    assert [r.url.path for r in seen] == ["/v1/uploads"]  # started; never completed

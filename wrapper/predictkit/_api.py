@@ -14,11 +14,11 @@ client: never its pool, its Sender or its token. Four verbs, each with an ``a``-
   part): it never carries the token, except for ``token_on_api_origin`` calls whose URL turns
   out to be on the API's own origin.
 
-Two callers still drive each attempt themselves, over what ``API`` exposes rather than the
-client's state: upload parts (predictkit._parts: a fresh body stream per attempt, progress
-given back on retry) and download hops (resources._downloads: each redirect checked). They use
-``http()``/``ahttp()`` (the pooled httpx clients), ``token_headers(url)``, ``retry_policy``,
-``timeout`` and ``user_agent``. A 404 from the API under a base URL without ``/v1`` says so.
+Download hops (resources._downloads) are ``open`` calls of ``url_call``s: each redirect comes
+back to the caller, which checks it before following it. Upload parts (predictkit._parts) are
+``send`` calls of ``url_call``s with a ``body`` made afresh for each attempt, an ``on_retry``
+hook (progress takes the part's bytes back) and a ``response_cap``. A 404 from the API under a
+base URL without ``/v1`` says so.
 
 A write that may not be repeated (prediction, model, version and variable create, upload start)
 is a Call with ``write_once=WriteOnce(...)``: it is retried only when the request provably never
@@ -41,11 +41,11 @@ from typing import Any, Generic, Protocol, TypeVar
 import attrs
 import httpx
 
-from predictkit._call import Call, Retry, Target, WriteOnce
+from predictkit._call import Body, Call, Retry, Target, WriteOnce
 from predictkit._checks import positive_seconds
 from predictkit._error_map import parse_body
 from predictkit._errors import InvalidInputError, InvalidInputTypeError, NotFoundError
-from predictkit._http import RetryPolicy, Sender
+from predictkit._http import Sender
 
 __all__ = [
     "API",
@@ -241,10 +241,16 @@ class API:
         token_on_api_origin: bool = False,
         retry: Retry = Retry.IDEMPOTENT,
         deadline: float | None = None,
+        body: Body | None = None,
+        on_retry: Callable[[], None] | None = None,
+        response_cap: int | None = None,
     ) -> Call:
         """A Call to an absolute URL outside the API: an upload part's pre-signed URL (never
         the token) or an output file (``token_on_api_origin``: the token only if the URL is on
-        the API's own origin). Redirects are not followed; the caller checks each hop."""
+        the API's own origin). Redirects are not followed; the caller checks each hop.
+
+        An upload part streams ``body()`` afresh on each attempt, has ``on_retry()`` called
+        before each retry, and keeps at most ``response_cap`` bytes of its answer."""
         kwargs: dict[str, Any] = {"method": method, "url": str(url), "headers": _headers(headers)}
         if content is not None:
             kwargs["content"] = content
@@ -254,18 +260,15 @@ class API:
             timeout=per_call_timeout(timeout),
             deadline=deadline,
             target=Target.URL_TOKEN_ON_API_ORIGIN if token_on_api_origin else Target.URL,
+            body=body,
+            on_retry=on_retry,
+            response_cap=response_cap,
         )
 
     def is_api_url(self, url: str | httpx.URL) -> bool:
         """Whether ``url`` is on the API's own origin (the only place the token may go)."""
         target, api = httpx.URL(url), httpx.URL(self._sender.base_url)
         return (target.scheme, target.host, target.port) == (api.scheme, api.host, api.port)
-
-    def token_headers(self, url: str | httpx.URL) -> dict[str, str]:
-        """The Authorization header for ``url`` if it is on the API's own origin (and a token
-        is set), else nothing: the token never leaves the API."""
-        token = self._sender.token
-        return {"Authorization": f"Bearer {token}"} if token and self.is_api_url(url) else {}
 
     @property
     def timeout(self) -> httpx.Timeout:
@@ -276,15 +279,6 @@ class API:
     def max_response_bytes(self) -> int:
         """Largest response body (or stream event) held in memory."""
         return self._sender.max_response_bytes
-
-    @property
-    def retry_policy(self) -> RetryPolicy:
-        """The client's retry decisions (for calls that drive their own attempts)."""
-        return self._sender.policy
-
-    @property
-    def user_agent(self) -> str:
-        return self._sender.headers.get("User-Agent", "")
 
     # sending -------------------------------------------------------------------------------
 
@@ -316,14 +310,6 @@ class API:
             response = await self._sender.asend(http, call, stream=True)
         self._seen(response)
         return response
-
-    def http(self) -> httpx.Client:
-        """The pooled sync httpx client, for the few calls that drive each attempt themselves
-        (upload parts, download hops); everything else sends with ``send``/``open``."""
-        return self._pool.sync()
-
-    async def ahttp(self) -> httpx.AsyncClient:
-        return await self._pool.for_running_loop()
 
     @contextlib.contextmanager
     def _explaining_404(self, call: Call) -> Iterator[None]:

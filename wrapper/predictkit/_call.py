@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import time
+from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
 import attrs
@@ -51,6 +52,10 @@ class Target(enum.Enum):
     """An absolute URL (an output file): the token only if it is on the API's own origin."""
 
 
+Body = Callable[[], Generator[bytes, None, None]] | Callable[[], AsyncGenerator[bytes, None]]
+"""A request body made afresh for each attempt."""
+
+
 @attrs.frozen
 class Call:
     """One API call, built but not sent: the generated layer's request kwargs plus our policy."""
@@ -64,6 +69,14 @@ class Call:
     write_once: WriteOnce | None = None
     """The advice for an unknown outcome of a Retry.CREATE call (None: a prediction's)."""
     target: Target = Target.API
+    body: Body | None = None
+    """A fresh request body for each attempt (an upload part, streamed from its source again):
+    a generator for ``send``, an async generator for ``asend``; closed after its attempt."""
+    on_retry: Callable[[], None] | None = None
+    """Called before each retry (an upload part's progress takes its bytes back)."""
+    response_cap: int | None = None
+    """Keep at most this many bytes of the 2xx body and drop the rest (an upload part's answer,
+    normally empty), instead of refusing a body over the client's max_response_bytes."""
 
     def attempt_timeout(self, default: httpx.Timeout) -> httpx.Timeout:
         """The timeout for the next attempt: the call's own, cut to what the deadline leaves.

@@ -20,8 +20,8 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
-from typing import TypeVar
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from typing import TypedDict, TypeVar
 
 import attrs
 import httpx
@@ -48,6 +48,9 @@ from predictkit._errors import APIError, CreateOutcomeUnknownError, MissingToken
 log = logging.getLogger("predictkit")
 
 E = TypeVar("E", bound=APIError)
+
+_AWAY = ("authorization", "cookie", "proxy-authorization")
+"""Headers a URL outside the API never gets from an http_client's defaults (meant for the API)."""
 
 
 @attrs.frozen
@@ -109,9 +112,15 @@ class Sender:
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     """Largest decoded body (or stream event) held in memory; see predictkit._body."""
 
-    def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+    def build(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        call: Call,
+        content: Generator[bytes, None, None] | AsyncGenerator[bytes, None] | None = None,
+    ) -> httpx.Request:
+        """The request for one attempt (``content``: this attempt's body, from ``call.body``)."""
         if call.target is not Target.API:
-            return self._build_url(http, call)
+            return self._build_url(http, call, content)
         if not self.token:
             raise MissingTokenError()
         kwargs = dict(call.kwargs)
@@ -121,17 +130,28 @@ class Sender:
             url=self.base_url + kwargs.pop("url"), headers=headers, timeout=self.timeout, **kwargs
         )
 
-    def _build_url(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
-        """A request to an absolute URL: only the User-Agent of our headers, and the token only
-        to the API's own origin when the call allows it."""
+    def _build_url(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        call: Call,
+        content: Generator[bytes, None, None] | AsyncGenerator[bytes, None] | None,
+    ) -> httpx.Request:
+        """A request to an absolute URL: only the User-Agent of our headers, none of an
+        http_client's credentials, and the token only to the API's own origin when the call
+        allows it."""
         kwargs = dict(call.kwargs)
+        if content is not None:
+            kwargs["content"] = content
         url = httpx.URL(kwargs.pop("url"))
         headers = {"User-Agent": self.headers.get("User-Agent", ""), **kwargs.pop("headers", {})}
+        request = http.build_request(url=url, headers=headers, timeout=self.timeout, **kwargs)
+        for name in _AWAY:
+            request.headers.pop(name, None)
         api = httpx.URL(self.base_url)
         on_api = (url.scheme, url.host, url.port) == (api.scheme, api.host, api.port)
         if call.target is Target.URL_TOKEN_ON_API_ORIGIN and on_api and self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        return http.build_request(url=url, headers=headers, timeout=self.timeout, **kwargs)
+            request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
 
     def _decide(
         self,
@@ -169,13 +189,17 @@ class Sender:
             attempt + 1,
             self.policy.max_retries,
         )
+        if call.on_retry is not None:
+            call.on_retry()
         return delay
 
     def send(self, http: httpx.Client, call: Call, *, stream: bool = False) -> httpx.Response:
         """Send with retries; return a 2xx response (unread when ``stream``) or raise."""
-        request = self.build(http, call)
         attempt = 0
         while True:
+            content = None if call.body is None else call.body()
+            assert content is None or isinstance(content, Generator), "a sync body for send"
+            request = self.build(http, call, content)
             started = time.perf_counter()
             timeout = call.attempt_timeout(self.timeout)
             request.extensions["timeout"] = timeout.as_dict()
@@ -183,14 +207,17 @@ class Sender:
             outcome: httpx.Response | httpx.RequestError
             try:
                 outcome = http.send(request, stream=True, follow_redirects=_follow(http, call))
-                if outcome.is_success or _redirect_outside_api(outcome, call):
+                if outcome.is_success or (stream and _redirect_outside_api(outcome, call)):
                     if not stream:
-                        read_body(outcome, deadline=ends, limit=self.max_response_bytes)
+                        read_body(outcome, deadline=ends, **self._limit(call))
                     _log_success(request, outcome, started)
                     return outcome
                 read_body(outcome, deadline=ends, limit=MAX_ERROR_BODY, truncate=True)
             except httpx.RequestError as exc:
                 outcome = exc
+            finally:
+                if content is not None:
+                    content.close()  # ends the body's reads now, not at garbage collection
             time.sleep(self._decide(call, request, outcome, attempt, started))
             attempt += 1
 
@@ -198,9 +225,11 @@ class Sender:
         self, http: httpx.AsyncClient, call: Call, *, stream: bool = False
     ) -> httpx.Response:
         """Async twin of `send`; the whole attempt runs under its response deadline."""
-        request = self.build(http, call)
         attempt = 0
         while True:
+            content = None if call.body is None else call.body()
+            assert content is None or isinstance(content, AsyncGenerator), "an async body"
+            request = self.build(http, call, content)
             started = time.perf_counter()
             timeout = call.attempt_timeout(self.timeout)
             request.extensions["timeout"] = timeout.as_dict()
@@ -211,12 +240,14 @@ class Sender:
                     outcome = await http.send(
                         request, stream=True, follow_redirects=_follow(http, call)
                     )
-                    returned = outcome.is_success or _redirect_outside_api(outcome, call)
+                    returned = outcome.is_success or (
+                        stream and _redirect_outside_api(outcome, call)
+                    )
                     if returned and stream:
                         _log_success(request, outcome, started)
                         return outcome
-                    limit = self.max_response_bytes if returned else MAX_ERROR_BODY
-                    await aread_body(outcome, deadline=ends, limit=limit, truncate=not returned)
+                    limits = self._limit(call) if returned else _ERROR_LIMIT
+                    await aread_body(outcome, deadline=ends, **limits)
                 if returned:
                     _log_success(request, outcome, started)
                     return outcome
@@ -224,8 +255,25 @@ class Sender:
                 outcome = exc
             except _aio.Expired:
                 outcome = timed_out(request)
+            finally:
+                if content is not None:
+                    await content.aclose()
             await _aio.sleep(self._decide(call, request, outcome, attempt, started))
             attempt += 1
+
+    def _limit(self, call: Call) -> _Limit:
+        """How much of a 2xx body is read: the client's cap, or the call's own (kept, cut)."""
+        if call.response_cap is None:
+            return {"limit": self.max_response_bytes, "truncate": False}
+        return {"limit": call.response_cap, "truncate": True}
+
+
+class _Limit(TypedDict):
+    limit: int
+    truncate: bool
+
+
+_ERROR_LIMIT: _Limit = {"limit": MAX_ERROR_BODY, "truncate": True}
 
 
 def _counted(error: APIError, attempt: int) -> APIError:
@@ -241,7 +289,8 @@ def _follow(http: httpx.Client | httpx.AsyncClient, call: Call) -> bool:
 
 
 def _redirect_outside_api(response: httpx.Response, call: Call) -> bool:
-    """A call to a URL outside the API gets its redirects back: the caller checks each hop."""
+    """A URL call that is opened (a download hop) gets its redirects back: the caller checks
+    each hop. Sent with ``send`` (an upload part), a redirect is a failure like any other."""
     return call.target is not Target.API and response.is_redirect
 
 

@@ -27,6 +27,7 @@ from predictkit._errors import (
 from predictkit._files import (
     Part,
     Progress,
+    ProgressCallback,
     UnusablePlanError,
     chunks,
     dedupe,
@@ -216,6 +217,27 @@ def labelled(value: object) -> list[tuple[Any, str]]:
             f"not {type(value).__name__}."
         )
     return [(value, "")]
+
+
+@attrs.frozen
+class Schedule:
+    """The parts of started transfers, as jobs for a bounded pool of workers."""
+
+    progress: Progress
+    jobs: Iterator[Job]
+    workers: int
+
+
+def schedule(
+    transfers: list[Transfer], on_progress: ProgressCallback | None, max_workers: int
+) -> Schedule:
+    """Every part of ``transfers``, their progress, and how many workers to run (never more
+    than the parts, never more than ``max_workers``): the same for sync and async uploads."""
+    return Schedule(
+        progress=Progress(sum(t.source.size for t in transfers), on_progress),
+        jobs=(job for t in transfers for job in t.jobs()),
+        workers=min(max_workers, sum(len(t.parts) for t in transfers)),
+    )
 
 
 def part_args(

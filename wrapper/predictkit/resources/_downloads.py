@@ -1,8 +1,10 @@
 """Downloading output files: to a path (atomically) or a binary stream, in constant memory.
 
-Every hop is checked before it is followed (https, or plain http only on loopback, never https
-to http), the API token goes only to the API's own origin, and neither a signed URL's query
-nor ``user:password@`` ever appears in an error. ``timeout`` bounds a whole download and
+Each hop is one ``API.open`` of an ``API.url_call`` (the Sender's retries, deadline, logging
+and error mapping; redirects come back unfollowed) and is checked before it is followed
+(https, or plain http only on loopback, never https to http). The API token goes only to the
+API's own origin, and neither a signed URL's query nor ``user:password@`` ever appears in an
+error. ``timeout`` bounds a whole download and
 ``stall_timeout`` the longest pause; the size is unbounded (it streams to disk).
 """
 
@@ -22,18 +24,9 @@ import attrs
 import httpx
 
 from predictkit import _aio
-from predictkit._body import (
-    ACCEPT_ENCODING,
-    MAX_ERROR_BODY,
-    aiter_decoded,
-    aread_body,
-    cut_read_timeout,
-    iter_decoded,
-    read_body,
-    timed_out,
-)
+from predictkit._body import ACCEPT_ENCODING, aiter_decoded, iter_decoded, timed_out
+from predictkit._call import Retry
 from predictkit._checks import positive_seconds
-from predictkit._error_map import error_from_response
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
@@ -44,7 +37,7 @@ from predictkit._errors import (
 )
 
 if TYPE_CHECKING:
-    from predictkit._api import API
+    from predictkit._api import API, Call
 
 
 def _is_http_url(url: str) -> bool:
@@ -69,18 +62,23 @@ def _no_query(url: httpx.URL) -> httpx.URL:
 _USERINFO = re.compile(r"//[^/?#]*@")
 
 
-def _next_hop(api: API, response: httpx.Response) -> httpx.Request | None:
-    """The redirect to follow, checked like the first URL (httpx drops Authorization when the
-    origin changes), and never from https down to plain http; None when not a redirect."""
+def _next_hop(api: API, response: httpx.Response) -> httpx.URL | None:
+    """The redirect to follow, checked like the first URL, and never from https down to plain
+    http; None when not a redirect. A refused hop closes its response."""
     hop = response.next_request if response.is_redirect else None
-    if hop is not None:
+    if hop is None:
+        return None
+    try:
         _download_target(api, str(hop.url))
         if response.request.url.scheme == "https" and hop.url.scheme != "https":
             raise UnsafeDownloadError(
                 f"Refusing a redirect from https to plain http ({_no_query(hop.url)}): the "
                 "file would travel unencrypted; use https."
             )
-    return hop
+    except BaseException:
+        response.close()
+        raise
+    return hop.url
 
 
 def _too_many_redirects(url: httpx.URL) -> APIConnectionError:
@@ -92,15 +90,8 @@ def _too_many_redirects(url: httpx.URL) -> APIConnectionError:
     )
 
 
-def _download_failed(response: httpx.Response) -> APIStatusError:
-    """The error for a failed download, without the signed query or the API's own hints."""
-    error = error_from_response(response, hints=False)
-    error.url = str(_no_query(response.request.url))
-    return error
-
-
-def _download_target(api: API, url: object) -> tuple[httpx.URL, dict[str, str]]:
-    """Check an output URL; the token goes only to the API's own origin."""
+def _download_target(api: API, url: object) -> httpx.URL:
+    """Check an output URL (the token is the Sender's business: only to the API's origin)."""
     if not isinstance(url, str):
         kind = type(url).__name__
         advice = (
@@ -124,33 +115,70 @@ def _download_target(api: API, url: object) -> tuple[httpx.URL, dict[str, str]]:
         and parsed.host not in ("127.0.0.1", "localhost", "::1")
     ):
         raise UnsafeDownloadError(f"Refusing plain-http download from {parsed.host}: use https.")
-    return parsed, api.token_headers(parsed)
+    return parsed
 
 
 @attrs.frozen
 class _Download:
-    """A checked download: where from, with which headers, within which time."""
+    """A checked download: where from, within which time, into what."""
 
     url: httpx.URL
-    headers: dict[str, str]
     timeout: httpx.Timeout
     deadline: float | None
+    destination: str | os.PathLike[str] | IO[bytes]
+
+    def hop(self, api: API, url: httpx.URL) -> Call:
+        """One hop's GET: through the Sender (deadline, logging, error mapping), the token
+        only if ``url`` is on the API's origin, redirects handed back unfollowed. Not retried,
+        as before the move: a stall ends at ``stall_timeout``, a failure is reported at once."""
+        return api.url_call(
+            "GET",
+            url,
+            headers={"Accept-Encoding": ACCEPT_ENCODING},
+            timeout=self.timeout,
+            token_on_api_origin=True,
+            retry=Retry.NEVER,
+            deadline=self.deadline,
+        )
+
+    @contextlib.contextmanager
+    def naming(self, url: httpx.URL) -> Iterator[None]:
+        """Errors from sending ``url`` or reading its body, as download errors: no signed
+        query or ``user:password@``, and a transport failure names the target path."""
+        try:
+            yield
+        except httpx.RequestError as exc:
+            raise _download_error(exc, url, self.destination) from exc
+        except APIStatusError as error:
+            error.url = str(_no_query(url))
+            raise
+        except APIConnectionError as error:
+            cause = error.__cause__
+            if not isinstance(cause, httpx.RequestError):
+                raise
+            raise _download_error(cause, url, self.destination) from cause
 
 
-def _plan_download(api: API, url: object, timeout: object, stall_timeout: object) -> _Download:
+def _plan_download(
+    api: API,
+    url: object,
+    destination: str | os.PathLike[str] | IO[bytes],
+    timeout: object,
+    stall_timeout: object,
+) -> _Download:
     for name, value in (("timeout", timeout), ("stall_timeout", stall_timeout)):
         if value is not None and not positive_seconds(value):
             raise InvalidInputError(
                 f"{name} must be a positive, finite number of seconds or None, not {value!r}."
             )
-    target, headers = _download_target(api, url)
+    target = _download_target(api, url)
     base = api.timeout
     stall = base.read if stall_timeout is None else float(stall_timeout)  # type: ignore[arg-type]
     return _Download(
         url=target,
-        headers={"Accept-Encoding": ACCEPT_ENCODING, **headers},
         timeout=httpx.Timeout(connect=base.connect, read=stall, write=base.write, pool=base.pool),
         deadline=None if timeout is None else time.monotonic() + float(timeout),  # type: ignore[arg-type]
+        destination=destination,
     )
 
 
@@ -162,35 +190,22 @@ def download(
     stall_timeout: object = None,
 ) -> int:
     """``client.predictions.download_output``: returns the byte count."""
-    plan = _plan_download(api, url, timeout, stall_timeout)
-    http = api.http()
-    request = http.build_request("GET", plan.url, headers=plan.headers, timeout=plan.timeout)
-    try:
-        for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
-            cut_read_timeout(request, plan.deadline)
-            response = http.send(request, stream=True, follow_redirects=False)
-            try:
-                hop = _next_hop(api, response)
-            except BaseException:
-                response.close()
-                raise
-            if hop is None:
-                break
-            response.close()
-            request = hop
-        else:
-            raise _too_many_redirects(plan.url)
-        try:
-            if not response.is_success:
-                read_body(response, deadline=plan.deadline, limit=MAX_ERROR_BODY, truncate=True)
-                raise _download_failed(response)
-            chunks = iter_decoded(response, deadline=plan.deadline)
-            with _sink(destination) as sink, contextlib.closing(chunks):
-                return sum(sink.write(chunk) for chunk in chunks)
-        finally:
-            response.close()
-    except httpx.RequestError as exc:
-        raise _download_error(exc, request.url, destination) from exc
+    plan = _plan_download(api, url, destination, timeout, stall_timeout)
+    target = plan.url
+    for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
+        with plan.naming(target):
+            response = api.open(plan.hop(api, target))
+        hop = _next_hop(api, response)
+        if hop is None:
+            break
+        response.close()
+        target = hop
+    else:
+        raise _too_many_redirects(plan.url)
+    with plan.naming(target), contextlib.closing(response):
+        chunks = iter_decoded(response, deadline=plan.deadline)
+        with _sink(destination) as sink, contextlib.closing(chunks):
+            return sum(sink.write(chunk) for chunk in chunks)
 
 
 async def adownload(
@@ -200,50 +215,33 @@ async def adownload(
     timeout: object = None,  # noqa: ASYNC109 - the download's own deadline, as in download()
     stall_timeout: object = None,
 ) -> int:
-    plan = _plan_download(api, url, timeout, stall_timeout)
-    http = await api.ahttp()
-    request = http.build_request("GET", plan.url, headers=plan.headers, timeout=plan.timeout)
+    plan = _plan_download(api, url, destination, timeout, stall_timeout)
     try:
         async with _aio.deadline(plan.deadline):
-            return await _async_download(api, http, request, plan, destination)
+            return await _async_download(api, plan)
     except _aio.Expired:
-        raise _download_error(timed_out(request), request.url, destination) from None
+        request = httpx.Request("GET", plan.url)
+        raise _download_error(timed_out(request), plan.url, destination) from None
 
 
-async def _async_download(
-    api: API,
-    http: httpx.AsyncClient,
-    request: httpx.Request,
-    plan: _Download,
-    destination: str | os.PathLike[str] | IO[bytes],
-) -> int:
+async def _async_download(api: API, plan: _Download) -> int:
+    target = plan.url
+    for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
+        with plan.naming(target):
+            response = await api.aopen(plan.hop(api, target))
+        hop = _next_hop(api, response)
+        if hop is None:
+            break
+        await response.aclose()
+        target = hop
+    else:
+        raise _too_many_redirects(plan.url)
     try:
-        for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
-            response = await http.send(request, stream=True, follow_redirects=False)
-            try:
-                hop = _next_hop(api, response)
-            except BaseException:
-                await response.aclose()
-                raise
-            if hop is None:
-                break
-            await response.aclose()
-            request = hop
-        else:
-            raise _too_many_redirects(plan.url)
-        try:
-            if not response.is_success:
-                await aread_body(
-                    response, deadline=plan.deadline, limit=MAX_ERROR_BODY, truncate=True
-                )
-                raise _download_failed(response)
-            with _sink(destination) as sink:
-                chunks = aiter_decoded(response, deadline=plan.deadline)
-                return sum([sink.write(chunk) async for chunk in chunks])
-        finally:
-            await response.aclose()
-    except httpx.RequestError as exc:
-        raise _download_error(exc, request.url, destination) from exc
+        with plan.naming(target), _sink(plan.destination) as sink:
+            chunks = aiter_decoded(response, deadline=plan.deadline)
+            return sum([sink.write(chunk) async for chunk in chunks])
+    finally:
+        await response.aclose()
 
 
 @contextlib.contextmanager

@@ -40,6 +40,7 @@ from predictkit._uploading import (
     opened,
     part_args,
     part_body,
+    schedule,
     start_call,
     taker,
     transfer_from,
@@ -131,17 +132,17 @@ class Uploads(UploadsResource):
     def _upload_all(
         self, sources: list[Source], on_progress: ProgressCallback | None
     ) -> list[UploadedFile]:
-        progress = Progress(sum(s.size for s in sources), on_progress)
         transfers = []
         for source in sources:
             with naming(source):
                 transfers.append(transfer_from(source, self._api.send(start_call(source), _read)))
-        jobs = (job for t in transfers for job in t.jobs())
-        workers = min(self._workers, sum(len(t.parts) for t in transfers))
+        plan = schedule(transfers, on_progress, self._workers)
         stop: list[BaseException] = []  # the failures, first first: every worker then stops
-        with ThreadPoolExecutor(workers, thread_name_prefix="predictkit-upload") as pool:
-            take = taker(jobs)
-            futures = [pool.submit(self._worker, take, progress, stop) for _ in range(workers)]
+        with ThreadPoolExecutor(plan.workers, thread_name_prefix="predictkit-upload") as pool:
+            take = taker(plan.jobs)
+            futures = [
+                pool.submit(self._worker, take, plan.progress, stop) for _ in range(plan.workers)
+            ]
             try:
                 for future in futures:
                     future.exception()  # waits; the workers record their own failures
@@ -182,15 +183,14 @@ class Uploads(UploadsResource):
     async def _async_upload_all(
         self, sources: list[Source], on_progress: ProgressCallback | None
     ) -> list[UploadedFile]:
-        progress = Progress(sum(s.size for s in sources), on_progress)
         transfers = []
         for source in sources:
             with naming(source):
                 response = await self._api.asend(start_call(source), _read)
                 transfers.append(transfer_from(source, response))
-        jobs = (job for t in transfers for job in t.jobs())
-        workers = min(self._workers, sum(len(t.parts) for t in transfers))
-        await _aio.all_or_nothing(self._async_worker(jobs, progress) for _ in range(workers))
+        plan = schedule(transfers, on_progress, self._workers)
+        workers = (self._async_worker(plan.jobs, plan.progress) for _ in range(plan.workers))
+        await _aio.all_or_nothing(workers)
         done = []
         for transfer in transfers:
             with naming(transfer.source):
