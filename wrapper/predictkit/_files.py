@@ -38,7 +38,8 @@ FileInput = os.PathLike[str] | bytes | bytearray | IO[bytes]
 
 @functools.cache
 def _mime_table() -> mimetypes.MimeTypes:
-    """Python's built-in table only (no /etc/mime.types): the same answer on every machine.
+    """Python's built-in table only (no /etc/mime.types): the same answer on every machine
+    running the same Python version (versions differ in a few entries, e.g. ``.rtf``).
     Built on first use: importing predictkit reads no file."""
     return mimetypes.MimeTypes()
 
