@@ -30,6 +30,7 @@ from collections.abc import (
     Iterable,
     Iterator,
 )
+from contextlib import closing
 from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
@@ -179,6 +180,10 @@ class _Run:
                 index, f"several predictions match: {', '.join(found.candidates)}"
             )
 
+    def close(self) -> None:
+        if self.journal is not None:
+            self.journal.close()
+
     def sending(self, index: int, params: CreatePredictionParams) -> None:
         if self.journal is None:
             return
@@ -270,36 +275,37 @@ def run_sync(
 ) -> Iterator[BatchResult]:
     from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait  # noqa: PLC0415
 
-    for search in run.open_searches():
-        drive(search, functools.partial(_step, run))
-    items = iter(enumerate(inputs))
-    pending: deque[Future[BatchResult]] = deque()
-    with ThreadPoolExecutor(run.concurrency, thread_name_prefix="predictkit-batch") as pool:
-        try:
-            while True:
-                limit = run.window if ordered else run.concurrency
-                for index, params in items:
-                    resumed = run.resumed(index)
-                    if resumed is not None:
-                        future: Future[BatchResult] = Future()
-                        future.set_result(resumed)
+    with closing(run):  # the journal, however the iteration ends
+        for search in run.open_searches():
+            drive(search, functools.partial(_step, run))
+        items = iter(enumerate(inputs))
+        pending: deque[Future[BatchResult]] = deque()
+        with ThreadPoolExecutor(run.concurrency, thread_name_prefix="predictkit-batch") as pool:
+            try:
+                while True:
+                    limit = run.window if ordered else run.concurrency
+                    for index, params in items:
+                        resumed = run.resumed(index)
+                        if resumed is not None:
+                            future: Future[BatchResult] = Future()
+                            future.set_result(resumed)
+                        else:
+                            future = pool.submit(_create_one, run, index, params)
+                        pending.append(future)
+                        if len(pending) >= limit:
+                            break
+                    if not pending:
+                        return
+                    if ordered:
+                        first = pending.popleft()
                     else:
-                        future = pool.submit(_create_one, run, index, params)
-                    pending.append(future)
-                    if len(pending) >= limit:
-                        break
-                if not pending:
-                    return
-                if ordered:
-                    first = pending.popleft()
-                else:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    first = next(f for f in pending if f in done)
-                    pending.remove(first)
-                yield run.counted(first.result(), len(pending))
-        finally:
-            for future in pending:
-                future.cancel()
+                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        first = next(f for f in pending if f in done)
+                        pending.remove(first)
+                    yield run.counted(first.result(), len(pending))
+            finally:
+                for future in pending:
+                    future.cancel()
 
 
 # --- async -----------------------------------------------------------------------------------
@@ -345,38 +351,39 @@ async def run_async(
     async def resumed(result: BatchResult) -> BatchResult:
         return result
 
-    for search in run.open_searches():
-        await adrive(search, functools.partial(_astep, run))
-    items = _aenumerate(inputs)
-    pending: deque[asyncio.Task[BatchResult]] = deque()
-    exhausted = False
-    try:
-        while True:
-            limit = run.window if ordered else run.concurrency
-            while not exhausted and len(pending) < limit:
-                try:
-                    index, params = await anext(items)
-                except StopAsyncIteration:
-                    exhausted = True
-                    break
-                earlier = run.resumed(index)
-                work: Awaitable[BatchResult] = (
-                    resumed(earlier) if earlier is not None else one(index, params)
-                )
-                pending.append(asyncio.ensure_future(work))
-            if not pending:
-                return
-            if ordered:
-                first = pending.popleft()
-            else:
-                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                first = next(t for t in pending if t in done)
-                pending.remove(first)
-            yield run.counted(await first, len(pending))
-    finally:
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+    with closing(run):  # the journal, however the iteration ends
+        for search in run.open_searches():
+            await adrive(search, functools.partial(_astep, run))
+        items = _aenumerate(inputs)
+        pending: deque[asyncio.Task[BatchResult]] = deque()
+        exhausted = False
+        try:
+            while True:
+                limit = run.window if ordered else run.concurrency
+                while not exhausted and len(pending) < limit:
+                    try:
+                        index, params = await anext(items)
+                    except StopAsyncIteration:
+                        exhausted = True
+                        break
+                    earlier = run.resumed(index)
+                    work: Awaitable[BatchResult] = (
+                        resumed(earlier) if earlier is not None else one(index, params)
+                    )
+                    pending.append(asyncio.ensure_future(work))
+                if not pending:
+                    return
+                if ordered:
+                    first = pending.popleft()
+                else:
+                    done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    first = next(t for t in pending if t in done)
+                    pending.remove(first)
+                yield run.counted(await first, len(pending))
+        finally:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
 async def _aenumerate(
@@ -436,15 +443,7 @@ def create_many(
     with the same inputs and path). ``on_progress`` is called with BatchProgress after each
     result. Stop early by closing the iterator (``with contextlib.closing(...)``)."""
     run = _prepare(self._client, model, concurrency, journal, on_progress, wait)
-
-    def results() -> Iterator[BatchResult]:
-        try:
-            yield from run_sync(run, inputs, ordered=ordered)
-        finally:
-            if run.journal is not None:
-                run.journal.close()
-
-    return results()
+    return run_sync(run, inputs, ordered=ordered)
 
 
 def async_create_many(
@@ -461,13 +460,4 @@ def async_create_many(
     """Async twin of ``create_many`` (``async for result in ...``); ``inputs`` may also be an
     async iterable."""
     run = _prepare(self._client, model, concurrency, journal, on_progress, wait)
-
-    async def results() -> AsyncIterator[BatchResult]:
-        try:
-            async for result in run_async(run, inputs, ordered=ordered):
-                yield result
-        finally:
-            if run.journal is not None:
-                run.journal.close()
-
-    return results()
+    return run_async(run, inputs, ordered=ordered)
