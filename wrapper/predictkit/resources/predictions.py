@@ -29,8 +29,8 @@ from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._schedule import RunTimes
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
 from predictkit.model_ref import ModelRef
-from predictkit.pagination import AsyncPage, AsyncPaginator, Page
-from predictkit.resources._binding import Binding
+from predictkit.pagination import AsyncPaginator, Page
+from predictkit.resources._binding import Binding, apaged, paged
 from predictkit.resources._creating import (
     Reconciling,
     create_policy,
@@ -40,12 +40,11 @@ from predictkit.resources._downloads import adownload, download
 from predictkit.resources._poller import Poller
 from predictkit.resources._prediction_calls import (
     PerCall,
-    _list_args,
     check_after_id,
     check_prediction_id,
     create_plan,
     get_call,
-    list_call,
+    list_plan,
 )
 from predictkit.resources._steps import Steps, WaitPlan, cancel_policy, plan_wait
 from predictkit.streaming import AsyncPredictionStream, PredictionStream
@@ -94,7 +93,7 @@ class Predictions:
         prediction._client = self._client
         return prediction
 
-    def _page_fields(
+    def _page(
         self, response: httpx.Response
     ) -> tuple[list[ListedPrediction], str | None, str | None, str | None, str | None]:
         data = parse_body(response, PredictionList.from_dict)
@@ -258,15 +257,8 @@ class Predictions:
         """Your predictions, newest first: the first page (``items``, cursors) which, iterated,
         walks every item across pages lazily (at most ``limit``). ``statuses`` filters;
         ``pagination_options`` = {cursor, page_size (5-50)} resumes from a saved cursor."""
-        cursor, size, wanted = _list_args(pagination_options, statuses, limit)
-        per_call = PerCall(timeout, extra_headers)
-        list_call(cursor, size, wanted, per_call)  # checked before anything is sent
-
-        def fetch(at: str | None) -> Page[ListedPrediction]:
-            fields = self._api.send(list_call(at, size, wanted, per_call), self._page_fields)
-            return Page(*fields, limit=limit, fetch=fetch)
-
-        return fetch(cursor)
+        plan = list_plan(pagination_options, statuses, limit, PerCall(timeout, extra_headers))
+        return paged(plan.cursor, limit, lambda at: self._api.send(plan.call(at), self._page))
 
     def async_list(
         self,
@@ -278,16 +270,8 @@ class Predictions:
         extra_headers: Headers = None,
     ) -> AsyncPaginator[ListedPrediction]:
         """``await`` it for the first page, or ``async for`` over every item (see ``list``)."""
-        cursor, size, wanted = _list_args(pagination_options, statuses, limit)
-        per_call = PerCall(timeout, extra_headers)
-        list_call(cursor, size, wanted, per_call)
-
-        async def fetch(at: str | None) -> AsyncPage[ListedPrediction]:
-            call = list_call(at, size, wanted, per_call)
-            fields = await self._api.asend(call, self._page_fields)
-            return AsyncPage(*fields, limit=limit, fetch=fetch)
-
-        return AsyncPaginator(lambda: fetch(cursor))
+        plan = list_plan(pagination_options, statuses, limit, PerCall(timeout, extra_headers))
+        return apaged(plan.cursor, limit, lambda at: self._api.asend(plan.call(at), self._page))
 
     # cancel ----------------------------------------------------------------------------------
 
