@@ -15,14 +15,15 @@ import contextlib
 import functools
 import os
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from typing import IO, TYPE_CHECKING
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING, Any
 
+import attrs
 import httpx
 from predictkit_api.models.prediction_list import PredictionList
 
 from predictkit import batch
-from predictkit._api import API, Timeout
+from predictkit._api import API, Call, Timeout
 from predictkit._cancelling import cancelling_after
 from predictkit._error_map import parse_body
 from predictkit._prediction import ListedPrediction, PredictionWithIO
@@ -32,6 +33,7 @@ from predictkit.model_ref import ModelRef
 from predictkit.pagination import AsyncPaginator, Page
 from predictkit.resources._binding import Binding, apaged, paged
 from predictkit.resources._creating import (
+    CreateStep,
     Reconciling,
     create_policy,
     tagged,
@@ -147,20 +149,10 @@ class Predictions:
         call itself (each attempt), ``extra_headers`` go with it.
         """
         per_call = PerCall(timeout, extra_headers)
-        create_plan(
-            params, model, wait, wait_options, time.monotonic(), sync=True, per_call=per_call
-        )  # check
-        params = self._client.uploads.resolve_params(params)  # files in the input -> their URLs
-        started = time.monotonic()
-        call, opts = create_plan(
-            params, model, wait, wait_options, started, sync=True, per_call=per_call
-        )
-        policy = create_policy(call, self._reconciling, self._prediction)
-        prediction: PredictionWithIO = drive(policy, self._steps.create)
-        if not wait:
-            return prediction
-        # Through the wait even when already terminal: on_poll sees the final state, no request.
-        return self._wait(self._plan_wait(prediction.id, prediction, opts, True, started=started))
+        creating = _Creating(self, params, model, wait, wait_options, per_call, sync=True)
+        policy = creating.policy(self._client.uploads.resolve_params(params))
+        prediction = drive(policy, self._steps.create)
+        return self._wait(creating.wait_plan(prediction)) if wait else prediction
 
     async def async_create(
         self,
@@ -173,20 +165,10 @@ class Predictions:
         extra_headers: Headers = None,
     ) -> PredictionWithIO:
         per_call = PerCall(timeout, extra_headers)
-        create_plan(
-            params, model, wait, wait_options, time.monotonic(), sync=False, per_call=per_call
-        )
-        params = await self._client.uploads.async_resolve_params(params)
-        started = time.monotonic()
-        call, opts = create_plan(
-            params, model, wait, wait_options, started, sync=False, per_call=per_call
-        )
-        policy = create_policy(call, self._reconciling, self._prediction)
-        prediction: PredictionWithIO = await adrive(policy, self._steps.acreate)
-        if not wait:
-            return prediction
-        plan = self._plan_wait(prediction.id, prediction, opts, False, started=started)
-        return await self._async_wait(plan)
+        creating = _Creating(self, params, model, wait, wait_options, per_call, sync=False)
+        policy = creating.policy(await self._client.uploads.async_resolve_params(params))
+        prediction = await adrive(policy, self._steps.acreate)
+        return await self._async_wait(creating.wait_plan(prediction)) if wait else prediction
 
     # wait ------------------------------------------------------------------------------------
 
@@ -395,6 +377,47 @@ class Predictions:
         stall_timeout: float | None = None,
     ) -> int:
         return await adownload(self._api, url, destination, timeout, stall_timeout)
+
+
+@attrs.define
+class _Creating:
+    """What ``create`` and ``async_create`` share around their I/O. Built, it checks every
+    argument (nothing is sent on bad input, no file uploaded); ``policy`` is the create once
+    the input's files are uploaded (a wait's time counts from then); ``wait_plan`` the wait
+    after it. Even a prediction that is already terminal goes through the wait: on_poll sees
+    the final state, and no request is sent."""
+
+    predictions: Predictions
+    params: CreatePredictionParams
+    model: str | ModelRef
+    wait: bool
+    options: object
+    per_call: PerCall
+    sync: bool
+    started: float = 0.0
+    checked: WaitOptions | AsyncWaitOptions | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self._plan(self.params, time.monotonic())
+
+    def _plan(
+        self, params: CreatePredictionParams, started: float
+    ) -> tuple[Call, WaitOptions | AsyncWaitOptions]:
+        model, wait, options, sync = self.model, self.wait, self.options, self.sync
+        return create_plan(params, model, wait, options, started, sync=sync, per_call=self.per_call)
+
+    def policy(
+        self, params: CreatePredictionParams
+    ) -> Generator[CreateStep, Any, PredictionWithIO]:
+        self.started = time.monotonic()
+        call, self.checked = self._plan(params, self.started)
+        predictions = self.predictions
+        return create_policy(call, predictions._reconciling, predictions._prediction)
+
+    def wait_plan(self, prediction: PredictionWithIO) -> WaitPlan:
+        return self.predictions._plan_wait(
+            prediction.id, prediction, self.checked, self.sync, started=self.started
+        )
 
 
 class PredictionsWithRawResponse:
