@@ -177,36 +177,23 @@ class PredictionWithIO(_ClientBound, PredictionWithDetails):
         """Each output chunk as it is produced (from the event stream when the prediction has
         one; otherwise the items of the final output). Raises PredictionFailedError if the
         prediction does not succeed."""
-        streamed = False
+        outputs = _Outputs()
         if self.stream is True:
-            try:
-                with self.stream_events() as events:
-                    for event in events:
-                        if event.event == "output":
-                            streamed = True
-                            yield event.data
-                streamed = True
-            except APIStatusError as exc:
-                if streamed or not is_stream_unavailable(exc):
-                    raise  # never fall back once chunks went out: they would repeat
+            with outputs, self.stream_events() as events:
+                yield from (event.data for event in events if outputs.chunk(event))
         self._refresh_from(self._bound().predictions.wait(self.id, None))
-        yield from self._final_output(streamed=streamed)
+        yield from self._final_output(streamed=outputs.streamed)
 
     async def async_output_iterator(self) -> AsyncIterator[Any]:
-        streamed = False
+        outputs = _Outputs()
         if self.stream is True:
-            try:
+            with outputs:
                 async with self.async_stream_events() as events:
                     async for event in events:
-                        if event.event == "output":
-                            streamed = True
+                        if outputs.chunk(event):
                             yield event.data
-                streamed = True
-            except APIStatusError as exc:
-                if streamed or not is_stream_unavailable(exc):
-                    raise
         self._refresh_from(await self._bound().predictions.async_wait(self.id, None))
-        for item in self._final_output(streamed=streamed):
+        for item in self._final_output(streamed=outputs.streamed):
             yield item
 
     def _final_output(self, *, streamed: bool) -> Iterator[Any]:
@@ -214,3 +201,27 @@ class PredictionWithIO(_ClientBound, PredictionWithDetails):
             raise PredictionFailedError(self)
         if not streamed:
             yield from self.output if isinstance(self.output, list) else [self.output]
+
+
+class _Outputs:
+    """What output_iterator and its async twin share. Around the event stream (``with``): a
+    stream that ends has carried the whole output (``streamed``), and one that is unavailable
+    before any chunk went out falls back to the final output; never once chunks went out,
+    they would repeat. ``chunk(event)``: whether the event is an output chunk."""
+
+    def __init__(self) -> None:
+        self.streamed = False
+
+    def chunk(self, event: Any) -> bool:
+        is_output: bool = event.event == "output"
+        self.streamed = self.streamed or is_output
+        return is_output
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
+        if exc is None:
+            self.streamed = True
+            return False
+        return isinstance(exc, APIStatusError) and not self.streamed and is_stream_unavailable(exc)

@@ -18,6 +18,7 @@ run again with the same inputs, skips what was created and finds what may have b
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import deque
 from collections.abc import (
@@ -25,10 +26,12 @@ from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
+    Generator,
     Iterable,
     Iterator,
 )
-from typing import TYPE_CHECKING, Any
+from contextlib import closing
+from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
 
@@ -43,6 +46,7 @@ from predictkit._errors import (
 from predictkit._journal import Journal
 from predictkit.model_ref import ModelRef
 from predictkit.reconcile import (
+    PAGE_SIZE,
     Found,
     Inspect,
     ListNewest,
@@ -58,7 +62,7 @@ if TYPE_CHECKING:
 
     from predictkit._client import Client
     from predictkit._prediction import PredictionWithIO
-    from predictkit._types import CreatePredictionParams
+    from predictkit._types import CreatePredictionParams, PaginationOptions
 
 __all__ = ["BatchProgress", "BatchResult"]
 
@@ -139,9 +143,10 @@ class _Run:
             self.on_progress(BatchProgress(self.done, self.failed, in_flight))
         return result
 
-    def open_searches(self) -> Iterator[tuple[int, Any]]:
-        """For each create an earlier run left open: its index and the reconcile search for it
-        (among predictions created since it was sent, not claimed by another input)."""
+    def open_searches(self) -> Iterator[Generator[Step, Any, None]]:
+        """For each create an earlier run left open, the reconcile search for it (among
+        predictions created since it was sent, not claimed by another input), which settles
+        it with what it finds."""
         if self.journal is None:
             return
         ref = ModelRef.parse(self.model)
@@ -152,7 +157,17 @@ class _Run:
             age = max(0.0, time.time() - since)
             known = self.journal.claimed() | self.client._reconciling.created.snapshot()
             sent = Sent(ref, input_json, time.monotonic() - age, since, known)
-            yield index, reconcile_policy(sent, max(0.0, self.client.reconcile_window - age))
+            search = reconcile_policy(sent, max(0.0, self.client.reconcile_window - age))
+            yield self._settling(index, search)
+
+    def _settling(
+        self, index: int, search: Generator[Step, Any, Found]
+    ) -> Generator[Step, Any, None]:
+        try:
+            found: Found | PredictKitError = yield from search
+        except PredictKitError as exc:
+            found = exc
+        self.settle(index, found)
 
     def settle(self, index: int, found: Found | PredictKitError) -> None:
         """Record what the search for an open create found."""
@@ -164,6 +179,10 @@ class _Run:
             self.unsettled[index] = _unknown(
                 index, f"several predictions match: {', '.join(found.candidates)}"
             )
+
+    def close(self) -> None:
+        if self.journal is not None:
+            self.journal.close()
 
     def sending(self, index: int, params: CreatePredictionParams) -> None:
         if self.journal is None:
@@ -186,41 +205,67 @@ def _unknown(index: int, why: str) -> CreateOutcomeUnknownError:
     )
 
 
+@attrs.frozen
+class Create:
+    """Send one input's create (``client.predictions.create``) -> the prediction."""
+
+    params: CreatePredictionParams
+
+
+Step = ListNewest | Inspect | Pause | Create
+"""What the batch's generators (an input's create, a search for an open one) ask for."""
+
+
+def _creating(
+    run: _Run, index: int, params: CreatePredictionParams
+) -> Generator[Step, Any, BatchResult]:
+    """One input's create: a slot from the client's create pacer (a Pause), then the create; a
+    429 holds the pacer and the create is sent again, at most MAX_429_ROUNDS times."""
+    rate = run.client._create_rate
+    run.sending(index, params)
+    attempt = 0
+    while True:  # ends: a success returns, the last 429 round re-raises
+        yield Pause(rate.reserve())
+        rate.sending()
+        try:
+            prediction = yield Create(params)
+        except RateLimitError as exc:
+            rate.hold(exc.retry_after)
+            if attempt == MAX_429_ROUNDS:
+                raise
+            attempt += 1
+        else:
+            return run.finish(index, prediction, None)
+        finally:
+            rate.done()
+
+
+def _newest(cursor: str | None) -> PaginationOptions:
+    return {"page_size": PAGE_SIZE, "cursor": cursor} if cursor else {"page_size": PAGE_SIZE}
+
+
 # --- sync ------------------------------------------------------------------------------------
 
 
-def _look_step(client: Client, step: Any) -> Any:
-    if isinstance(step, ListNewest):
-        page = client.predictions.list(
-            {"page_size": 50, "cursor": step.cursor} if step.cursor else {"page_size": 50}
-        )
-        return page, None
-    if isinstance(step, Inspect):
-        return client.predictions.get(step.prediction_id).to_dict()
-    if isinstance(step, Pause):
-        time.sleep(step.seconds)
-    return None
+def _step(run: _Run, step: Step) -> Any:
+    predictions = run.client.predictions
+    match step:
+        case Create(params=params):
+            return predictions.create(params, run.model, wait=run.wait)
+        case ListNewest(cursor=cursor):
+            return predictions.list(_newest(cursor)), None
+        case Inspect(prediction_id=pid):
+            return predictions.get(pid).to_dict()
+        case Pause(seconds=seconds):
+            time.sleep(seconds)
+            return None
+        case _:
+            assert_never(step)
 
 
 def _create_one(run: _Run, index: int, params: CreatePredictionParams) -> BatchResult:
-    client, rate = run.client, run.client._create_rate
     try:
-        run.sending(index, params)
-        attempt = 0
-        while True:  # ends: a success returns, the last 429 round re-raises
-            time.sleep(rate.reserve())
-            rate.sending()
-            try:
-                prediction = client.predictions.create(params, run.model, wait=run.wait)
-            except RateLimitError as exc:
-                rate.hold(exc.retry_after)
-                if attempt == MAX_429_ROUNDS:
-                    raise
-                attempt += 1
-            else:
-                return run.finish(index, prediction, None)
-            finally:
-                rate.done()
+        return drive(_creating(run, index, params), functools.partial(_step, run))
     except ITEM_ERRORS as exc:
         return run.finish(index, None, exc)
 
@@ -230,74 +275,61 @@ def run_sync(
 ) -> Iterator[BatchResult]:
     from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait  # noqa: PLC0415
 
-    for index, search in run.open_searches():
-        try:
-            run.settle(index, drive(search, lambda step: _look_step(run.client, step)))
-        except PredictKitError as exc:
-            run.settle(index, exc)
-    items = iter(enumerate(inputs))
-    pending: deque[Future[BatchResult]] = deque()
-    with ThreadPoolExecutor(run.concurrency, thread_name_prefix="predictkit-batch") as pool:
-        try:
-            while True:
-                limit = run.window if ordered else run.concurrency
-                for index, params in items:
-                    resumed = run.resumed(index)
-                    if resumed is not None:
-                        future: Future[BatchResult] = Future()
-                        future.set_result(resumed)
+    with closing(run):  # the journal, however the iteration ends
+        for search in run.open_searches():
+            drive(search, functools.partial(_step, run))
+        items = iter(enumerate(inputs))
+        pending: deque[Future[BatchResult]] = deque()
+        with ThreadPoolExecutor(run.concurrency, thread_name_prefix="predictkit-batch") as pool:
+            try:
+                while True:
+                    limit = run.window if ordered else run.concurrency
+                    for index, params in items:
+                        resumed = run.resumed(index)
+                        if resumed is not None:
+                            future: Future[BatchResult] = Future()
+                            future.set_result(resumed)
+                        else:
+                            future = pool.submit(_create_one, run, index, params)
+                        pending.append(future)
+                        if len(pending) >= limit:
+                            break
+                    if not pending:
+                        return
+                    if ordered:
+                        first = pending.popleft()
                     else:
-                        future = pool.submit(_create_one, run, index, params)
-                    pending.append(future)
-                    if len(pending) >= limit:
-                        break
-                if not pending:
-                    return
-                if ordered:
-                    first = pending.popleft()
-                else:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    first = next(f for f in pending if f in done)
-                    pending.remove(first)
-                yield run.counted(first.result(), len(pending))
-        finally:
-            for future in pending:
-                future.cancel()
+                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        first = next(f for f in pending if f in done)
+                        pending.remove(first)
+                    yield run.counted(first.result(), len(pending))
+            finally:
+                for future in pending:
+                    future.cancel()
 
 
 # --- async -----------------------------------------------------------------------------------
 
 
-async def _alook_step(client: Client, step: Any) -> Any:
-    if isinstance(step, ListNewest):
-        options = {"page_size": 50, "cursor": step.cursor} if step.cursor else {"page_size": 50}
-        return await client.predictions.async_list(options), None  # type: ignore[arg-type]
-    if isinstance(step, Inspect):
-        return (await client.predictions.async_get(step.prediction_id)).to_dict()
-    if isinstance(step, Pause):
-        await _aio.sleep(step.seconds)
-    return None
+async def _astep(run: _Run, step: Step) -> Any:
+    predictions = run.client.predictions
+    match step:
+        case Create(params=params):
+            return await predictions.async_create(params, run.model, wait=run.wait)
+        case ListNewest(cursor=cursor):
+            return await predictions.async_list(_newest(cursor)), None
+        case Inspect(prediction_id=pid):
+            return (await predictions.async_get(pid)).to_dict()
+        case Pause(seconds=seconds):
+            await _aio.sleep(seconds)
+            return None
+        case _:
+            assert_never(step)
 
 
 async def _acreate_one(run: _Run, index: int, params: CreatePredictionParams) -> BatchResult:
-    client, rate = run.client, run.client._create_rate
     try:
-        run.sending(index, params)
-        attempt = 0
-        while True:  # ends: a success returns, the last 429 round re-raises
-            await _aio.sleep(rate.reserve())
-            rate.sending()
-            try:
-                prediction = await client.predictions.async_create(params, run.model, wait=run.wait)
-            except RateLimitError as exc:
-                rate.hold(exc.retry_after)
-                if attempt == MAX_429_ROUNDS:
-                    raise
-                attempt += 1
-            else:
-                return run.finish(index, prediction, None)
-            finally:
-                rate.done()
+        return await adrive(_creating(run, index, params), functools.partial(_astep, run))
     except ITEM_ERRORS as exc:
         return run.finish(index, None, exc)
 
@@ -319,41 +351,39 @@ async def run_async(
     async def resumed(result: BatchResult) -> BatchResult:
         return result
 
-    for index, search in run.open_searches():
+    with closing(run):  # the journal, however the iteration ends
+        for search in run.open_searches():
+            await adrive(search, functools.partial(_astep, run))
+        items = _aenumerate(inputs)
+        pending: deque[asyncio.Task[BatchResult]] = deque()
+        exhausted = False
         try:
-            run.settle(index, await adrive(search, lambda step: _alook_step(run.client, step)))
-        except PredictKitError as exc:
-            run.settle(index, exc)
-    items = _aenumerate(inputs)
-    pending: deque[asyncio.Task[BatchResult]] = deque()
-    exhausted = False
-    try:
-        while True:
-            limit = run.window if ordered else run.concurrency
-            while not exhausted and len(pending) < limit:
-                try:
-                    index, params = await anext(items)
-                except StopAsyncIteration:
-                    exhausted = True
-                    break
-                earlier = run.resumed(index)
-                work: Awaitable[BatchResult] = (
-                    resumed(earlier) if earlier is not None else one(index, params)
-                )
-                pending.append(asyncio.ensure_future(work))
-            if not pending:
-                return
-            if ordered:
-                first = pending.popleft()
-            else:
-                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                first = next(t for t in pending if t in done)
-                pending.remove(first)
-            yield run.counted(await first, len(pending))
-    finally:
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+            while True:
+                limit = run.window if ordered else run.concurrency
+                while not exhausted and len(pending) < limit:
+                    try:
+                        index, params = await anext(items)
+                    except StopAsyncIteration:
+                        exhausted = True
+                        break
+                    earlier = run.resumed(index)
+                    work: Awaitable[BatchResult] = (
+                        resumed(earlier) if earlier is not None else one(index, params)
+                    )
+                    pending.append(asyncio.ensure_future(work))
+                if not pending:
+                    return
+                if ordered:
+                    first = pending.popleft()
+                else:
+                    done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    first = next(t for t in pending if t in done)
+                    pending.remove(first)
+                yield run.counted(await first, len(pending))
+        finally:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
 async def _aenumerate(
@@ -413,15 +443,7 @@ def create_many(
     with the same inputs and path). ``on_progress`` is called with BatchProgress after each
     result. Stop early by closing the iterator (``with contextlib.closing(...)``)."""
     run = _prepare(self._client, model, concurrency, journal, on_progress, wait)
-
-    def results() -> Iterator[BatchResult]:
-        try:
-            yield from run_sync(run, inputs, ordered=ordered)
-        finally:
-            if run.journal is not None:
-                run.journal.close()
-
-    return results()
+    return run_sync(run, inputs, ordered=ordered)
 
 
 def async_create_many(
@@ -438,13 +460,4 @@ def async_create_many(
     """Async twin of ``create_many`` (``async for result in ...``); ``inputs`` may also be an
     async iterable."""
     run = _prepare(self._client, model, concurrency, journal, on_progress, wait)
-
-    async def results() -> AsyncIterator[BatchResult]:
-        try:
-            async for result in run_async(run, inputs, ordered=ordered):
-                yield result
-        finally:
-            if run.journal is not None:
-                run.journal.close()
-
-    return results()
+    return run_async(run, inputs, ordered=ordered)

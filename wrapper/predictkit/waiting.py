@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Generator
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from contextlib import closing
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import attrs
 from predictkit_api.models.prediction_with_details import PredictionWithDetails
@@ -358,40 +359,55 @@ def _expire(
     raise WaitTimeoutError(current, timeout, cancelled=cancelled, prediction_id=pid) from cause
 
 
+class _Driving(Generic[S, T]):
+    """What `drive` and `adrive` share: iterated, the generator's steps one at a time; as a
+    context manager around a step's execution, that step's outcome. A PredictKitError from a
+    step is kept and thrown back into the generator, which decides; anything else, like
+    KeyboardInterrupt or a cancelled task, passes through and ends the drive."""
+
+    def __init__(self, policy: Generator[S, Any, T]) -> None:
+        self._policy = policy
+        self.value: Any = None
+        self._error: PredictKitError | None = None
+        self.result: T
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> S:
+        error, self._error = self._error, None
+        try:
+            return self._policy.throw(error) if error is not None else self._policy.send(self.value)
+        except StopIteration as stop:
+            self.result = stop.value
+            raise
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
+        if isinstance(exc, PredictKitError):
+            self._error = exc
+            return True
+        return False
+
+
 def drive(policy: Generator[S, Any, T], execute: Callable[[S], Any]) -> T:
     """Run a step generator with blocking I/O. PredictKitErrors from a step go back into the
     generator (which decides); anything else, like KeyboardInterrupt, ends the wait."""
-    value: Any = None
-    error: PredictKitError | None = None
-    try:
-        while True:
-            try:
-                step = policy.throw(error) if error is not None else policy.send(value)
-            except StopIteration as stop:
-                result: T = stop.value
-                return result
-            try:
-                value, error = execute(step), None
-            except PredictKitError as exc:
-                value, error = None, exc
-    finally:
-        policy.close()
+    run = _Driving(policy)
+    with closing(policy):
+        for step in run:
+            with run:
+                run.value = execute(step)
+    return run.result
 
 
 async def adrive(policy: Generator[S, Any, T], execute: Callable[[S], Awaitable[Any]]) -> T:
     """Async twin of `drive`: cancelling the task cancels the wait at its current step."""
-    value: Any = None
-    error: PredictKitError | None = None
-    try:
-        while True:
-            try:
-                step = policy.throw(error) if error is not None else policy.send(value)
-            except StopIteration as stop:
-                result: T = stop.value
-                return result
-            try:
-                value, error = await execute(step), None
-            except PredictKitError as exc:
-                value, error = None, exc
-    finally:
-        policy.close()
+    run = _Driving(policy)
+    with closing(policy):
+        for step in run:
+            with run:
+                run.value = await execute(step)
+    return run.result

@@ -33,7 +33,14 @@ from predictkit.pagination import AsyncPage, AsyncPaginator, Page, check_limit, 
 __all__ = ["Binding"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 P = ParamSpec("P")
+
+PageFields = tuple[list[T], str | None, str | None, str | None, str | None]
+"""A page's items, next and previous cursors, and (legacy) next and previous URLs."""
+FetchPage = Callable[[str | None], PageFields[T]]
+AsyncFetchPage = Callable[[str | None], Awaitable[PageFields[T]]]
+ParseList = Callable[[Any], Listing[T]]
 
 DEFAULT_PAGE_SIZE = 25
 """The API's page size when none is sent."""
@@ -104,34 +111,16 @@ class Binding:
         return await self._api.asend(self._call(request, options), json_body(parse))
 
     def pages(
-        self,
-        request: PageRequest,
-        parse: Callable[[Any], Listing[T]],
-        options: CallOptions,
-        paging: Paging,
+        self, request: PageRequest, parse: ParseList[T], options: CallOptions, paging: Paging
     ) -> Page[T]:
         first, size = page_args(paging)
-
-        def fetch(at: str | None) -> Page[T]:
-            data = self.send(_page_request(request, at, size), parse, options)
-            return Page(*_cursors(data), limit=paging.limit, fetch=fetch)
-
-        return fetch(first)
+        return paged(first, paging.limit, _fetcher(self.send, request, parse, options, size))
 
     def async_pages(
-        self,
-        request: PageRequest,
-        parse: Callable[[Any], Listing[T]],
-        options: CallOptions,
-        paging: Paging,
+        self, request: PageRequest, parse: ParseList[T], options: CallOptions, paging: Paging
     ) -> AsyncPaginator[T]:
         first, size = page_args(paging)
-
-        async def fetch(at: str | None) -> AsyncPage[T]:
-            data = await self.asend(_page_request(request, at, size), parse, options)
-            return AsyncPage(*_cursors(data), limit=paging.limit, fetch=fetch)
-
-        return AsyncPaginator(lambda: fetch(first))
+        return apaged(first, paging.limit, _fetcher(self.asend, request, parse, options, size))
 
     def raw(self, method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
         @functools.wraps(method)
@@ -164,9 +153,41 @@ class Binding:
         return functools.wraps(method)(self.async_raw(first_page))
 
 
-def _cursors(data: Listing[T]) -> tuple[list[T], str | None, str | None]:
-    return data.items, data.next_cursor, data.previous_cursor
+def paged(first: str | None, limit: int | None, fetch: FetchPage[T]) -> Page[T]:
+    """The lazily paged list whose page at a cursor is ``fetch(cursor)`` (its fields): the
+    first page now, each next one when iteration reaches it."""
+
+    def page(at: str | None) -> Page[T]:
+        return Page(*fetch(at), limit=limit, fetch=page)
+
+    return page(first)
 
 
-def _page_request(request: PageRequest, cursor: str | None, size: int | None) -> dict[str, Any]:
-    return request(UNSET if cursor is None else cursor, UNSET if size is None else size)
+def apaged(first: str | None, limit: int | None, fetch: AsyncFetchPage[T]) -> AsyncPaginator[T]:
+    """Async twin of `paged`: the first page is fetched when awaited or iterated."""
+
+    async def page(at: str | None) -> AsyncPage[T]:
+        return AsyncPage(*await fetch(at), limit=limit, fetch=page)
+
+    return AsyncPaginator(lambda: page(first))
+
+
+def _fetcher(
+    send: Callable[[dict[str, Any], Callable[[Any], PageFields[T]], CallOptions], R],
+    request: PageRequest,
+    parse: ParseList[T],
+    options: CallOptions,
+    size: int | None,
+) -> Callable[[str | None], R]:
+    """What fetches a generated list operation's page at a cursor with ``send`` (Binding's
+    ``send`` or ``asend``): its request, and its body read as the page's fields."""
+
+    def fields(data: Any) -> PageFields[T]:
+        listing = parse(data)
+        return listing.items, listing.next_cursor, listing.previous_cursor, None, None
+
+    def fetch(cursor: str | None) -> R:
+        at = UNSET if cursor is None else cursor
+        return send(request(at, UNSET if size is None else size), fields, options)
+
+    return fetch

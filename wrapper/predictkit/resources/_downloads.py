@@ -11,14 +11,15 @@ error. ``timeout`` bounds a whole download and
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import stat
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, assert_never
 
 import attrs
 import httpx
@@ -33,8 +34,10 @@ from predictkit._errors import (
     APITimeoutError,
     InvalidInputError,
     InvalidInputTypeError,
+    PredictKitError,
     UnsafeDownloadError,
 )
+from predictkit.waiting import adrive, drive
 
 if TYPE_CHECKING:
     from predictkit._api import API, Call
@@ -64,20 +67,16 @@ _USERINFO = re.compile(r"//[^/?#]*@")
 
 def _next_hop(api: API, response: httpx.Response) -> httpx.URL | None:
     """The redirect to follow, checked like the first URL, and never from https down to plain
-    http; None when not a redirect. A refused hop closes its response."""
+    http; None when not a redirect."""
     hop = response.next_request if response.is_redirect else None
     if hop is None:
         return None
-    try:
-        _download_target(api, str(hop.url))
-        if response.request.url.scheme == "https" and hop.url.scheme != "https":
-            raise UnsafeDownloadError(
-                f"Refusing a redirect from https to plain http ({_no_query(hop.url)}): the "
-                "file would travel unencrypted; use https."
-            )
-    except BaseException:
-        response.close()
-        raise
+    _download_target(api, str(hop.url))
+    if response.request.url.scheme == "https" and hop.url.scheme != "https":
+        raise UnsafeDownloadError(
+            f"Refusing a redirect from https to plain http ({_no_query(hop.url)}): the "
+            "file would travel unencrypted; use https."
+        )
     return hop.url
 
 
@@ -182,6 +181,67 @@ def _plan_download(
     )
 
 
+@attrs.frozen
+class _Open:
+    """Open one hop -> its response, unread."""
+
+    call: Call
+
+
+@attrs.frozen
+class _Close:
+    """Close a redirect's response -> None."""
+
+    response: httpx.Response
+
+
+_HopStep = _Open | _Close
+
+
+def _following(
+    api: API, plan: _Download
+) -> Generator[_HopStep, Any, tuple[httpx.Response, httpx.URL]]:
+    """The redirects from ``plan.url``, each hop checked before it is followed (at most
+    MAX_DOWNLOAD_REDIRECTS) -> the last hop's response, unread, and its URL. A redirect's
+    response is closed (the async one by ``aclose``), also when its hop is refused."""
+    target = plan.url
+    for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
+        with plan.naming(target):
+            response = yield _Open(plan.hop(api, target))
+        try:
+            hop = _next_hop(api, response)
+        except PredictKitError:
+            yield _Close(response)
+            raise
+        if hop is None:
+            return response, target
+        yield _Close(response)
+        target = hop
+    raise _too_many_redirects(plan.url)
+
+
+def _hop(api: API, step: _HopStep) -> Any:
+    match step:
+        case _Open(call=call):
+            return api.open(call)
+        case _Close(response=response):
+            response.close()
+            return None
+        case _:
+            assert_never(step)
+
+
+async def _ahop(api: API, step: _HopStep) -> Any:
+    match step:
+        case _Open(call=call):
+            return await api.aopen(call)
+        case _Close(response=response):
+            await response.aclose()
+            return None
+        case _:
+            assert_never(step)
+
+
 def download(
     api: API,
     url: object,
@@ -191,17 +251,7 @@ def download(
 ) -> int:
     """``client.predictions.download_output``: returns the byte count."""
     plan = _plan_download(api, url, destination, timeout, stall_timeout)
-    target = plan.url
-    for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
-        with plan.naming(target):
-            response = api.open(plan.hop(api, target))
-        hop = _next_hop(api, response)
-        if hop is None:
-            break
-        response.close()
-        target = hop
-    else:
-        raise _too_many_redirects(plan.url)
+    response, target = drive(_following(api, plan), functools.partial(_hop, api))
     with plan.naming(target), contextlib.closing(response):
         chunks = iter_decoded(response, deadline=plan.deadline)
         with _sink(destination) as sink, contextlib.closing(chunks):
@@ -225,17 +275,7 @@ async def adownload(
 
 
 async def _async_download(api: API, plan: _Download) -> int:
-    target = plan.url
-    for _ in range(MAX_DOWNLOAD_REDIRECTS + 1):
-        with plan.naming(target):
-            response = await api.aopen(plan.hop(api, target))
-        hop = _next_hop(api, response)
-        if hop is None:
-            break
-        await response.aclose()
-        target = hop
-    else:
-        raise _too_many_redirects(plan.url)
+    response, target = await adrive(_following(api, plan), functools.partial(_ahop, api))
     try:
         with plan.naming(target), _sink(plan.destination) as sink:
             chunks = aiter_decoded(response, deadline=plan.deadline)

@@ -10,6 +10,7 @@ from predictkit._types import is_terminal
 from predictkit.waiting import AsyncWaitOptions, WaitOptions
 
 if TYPE_CHECKING:
+    from predictkit.resources._steps import WaitPlan
     from predictkit.resources.predictions import Predictions
 
 
@@ -47,10 +48,7 @@ class Poller:
         self, timeout: float | None = None, *, cancel_on_timeout: bool = False
     ) -> PredictionWithIO:
         """Wait (at most ``timeout`` seconds) and return the ended prediction."""
-        options = WaitOptions(timeout=timeout)
-        plan = self._predictions._plan_wait(
-            self.prediction_id, self._last, options, True, cancel_on_timeout
-        )
+        plan = self._plan_wait(WaitOptions(timeout=timeout), cancel_on_timeout)
         self._last = self._predictions._wait(plan)
         return self._last
 
@@ -60,12 +58,14 @@ class Poller:
         *,
         cancel_on_timeout: bool = False,
     ) -> PredictionWithIO:
-        options = AsyncWaitOptions(timeout=timeout)
-        plan = self._predictions._plan_wait(
-            self.prediction_id, self._last, options, False, cancel_on_timeout
-        )
+        plan = self._plan_wait(AsyncWaitOptions(timeout=timeout), cancel_on_timeout)
         self._last = await self._predictions._async_wait(plan)
         return self._last
+
+    def _plan_wait(self, options: WaitOptions | AsyncWaitOptions, cancel: bool) -> WaitPlan:
+        """The wait of ``result``/``async_result``, from the last state seen (if any)."""
+        sync = isinstance(options, WaitOptions)
+        return self._predictions._plan_wait(self.prediction_id, self._last, options, sync, cancel)
 
     def cancel(self) -> None:
         self._predictions.cancel(self.prediction_id)

@@ -125,6 +125,31 @@ def list_call(
     return API.call(kwargs, timeout=per_call.timeout, extra_headers=per_call.extra_headers)
 
 
+@attrs.frozen
+class ListPlan:
+    """A list call's checked arguments: where it starts (``cursor``) and each page's Call."""
+
+    cursor: str | None
+    page_size: int | None
+    statuses: list[PredictionStatus] | None
+    per_call: PerCall
+
+    def call(self, cursor: str | None) -> Call:
+        return list_call(cursor, self.page_size, self.statuses, self.per_call)
+
+
+def list_plan(
+    options: PaginationOptions | None,
+    statuses: Iterable[str] | None,
+    limit: int | None,
+    per_call: PerCall,
+) -> ListPlan:
+    """Check every argument of ``list``/``async_list`` before anything is sent."""
+    plan = ListPlan(*_list_args(options, statuses, limit), per_call)
+    plan.call(plan.cursor)  # checks the per-call options
+    return plan
+
+
 def create_call(
     params: CreatePredictionParams,
     model: str | ModelRef,

@@ -15,23 +15,25 @@ import contextlib
 import functools
 import os
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from typing import IO, TYPE_CHECKING
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING, Any
 
+import attrs
 import httpx
 from predictkit_api.models.prediction_list import PredictionList
 
 from predictkit import batch
-from predictkit._api import API, Timeout
+from predictkit._api import API, Call, Timeout
 from predictkit._cancelling import cancelling_after
 from predictkit._error_map import parse_body
 from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._schedule import RunTimes
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
 from predictkit.model_ref import ModelRef
-from predictkit.pagination import AsyncPage, AsyncPaginator, Page
-from predictkit.resources._binding import Binding
+from predictkit.pagination import AsyncPaginator, Page
+from predictkit.resources._binding import Binding, apaged, paged
 from predictkit.resources._creating import (
+    CreateStep,
     Reconciling,
     create_policy,
     tagged,
@@ -40,12 +42,11 @@ from predictkit.resources._downloads import adownload, download
 from predictkit.resources._poller import Poller
 from predictkit.resources._prediction_calls import (
     PerCall,
-    _list_args,
     check_after_id,
     check_prediction_id,
     create_plan,
     get_call,
-    list_call,
+    list_plan,
 )
 from predictkit.resources._steps import Steps, WaitPlan, cancel_policy, plan_wait
 from predictkit.streaming import AsyncPredictionStream, PredictionStream
@@ -94,7 +95,7 @@ class Predictions:
         prediction._client = self._client
         return prediction
 
-    def _page_fields(
+    def _page(
         self, response: httpx.Response
     ) -> tuple[list[ListedPrediction], str | None, str | None, str | None, str | None]:
         data = parse_body(response, PredictionList.from_dict)
@@ -148,20 +149,10 @@ class Predictions:
         call itself (each attempt), ``extra_headers`` go with it.
         """
         per_call = PerCall(timeout, extra_headers)
-        create_plan(
-            params, model, wait, wait_options, time.monotonic(), sync=True, per_call=per_call
-        )  # check
-        params = self._client.uploads.resolve_params(params)  # files in the input -> their URLs
-        started = time.monotonic()
-        call, opts = create_plan(
-            params, model, wait, wait_options, started, sync=True, per_call=per_call
-        )
-        policy = create_policy(call, self._reconciling, self._prediction)
-        prediction: PredictionWithIO = drive(policy, self._steps.create)
-        if not wait:
-            return prediction
-        # Through the wait even when already terminal: on_poll sees the final state, no request.
-        return self._wait(self._plan_wait(prediction.id, prediction, opts, True, started=started))
+        creating = _Creating(self, params, model, wait, wait_options, per_call, sync=True)
+        policy = creating.policy(self._client.uploads.resolve_params(params))
+        prediction = drive(policy, self._steps.create)
+        return self._wait(creating.wait_plan(prediction)) if wait else prediction
 
     async def async_create(
         self,
@@ -174,20 +165,10 @@ class Predictions:
         extra_headers: Headers = None,
     ) -> PredictionWithIO:
         per_call = PerCall(timeout, extra_headers)
-        create_plan(
-            params, model, wait, wait_options, time.monotonic(), sync=False, per_call=per_call
-        )
-        params = await self._client.uploads.async_resolve_params(params)
-        started = time.monotonic()
-        call, opts = create_plan(
-            params, model, wait, wait_options, started, sync=False, per_call=per_call
-        )
-        policy = create_policy(call, self._reconciling, self._prediction)
-        prediction: PredictionWithIO = await adrive(policy, self._steps.acreate)
-        if not wait:
-            return prediction
-        plan = self._plan_wait(prediction.id, prediction, opts, False, started=started)
-        return await self._async_wait(plan)
+        creating = _Creating(self, params, model, wait, wait_options, per_call, sync=False)
+        policy = creating.policy(await self._client.uploads.async_resolve_params(params))
+        prediction = await adrive(policy, self._steps.acreate)
+        return await self._async_wait(creating.wait_plan(prediction)) if wait else prediction
 
     # wait ------------------------------------------------------------------------------------
 
@@ -258,15 +239,8 @@ class Predictions:
         """Your predictions, newest first: the first page (``items``, cursors) which, iterated,
         walks every item across pages lazily (at most ``limit``). ``statuses`` filters;
         ``pagination_options`` = {cursor, page_size (5-50)} resumes from a saved cursor."""
-        cursor, size, wanted = _list_args(pagination_options, statuses, limit)
-        per_call = PerCall(timeout, extra_headers)
-        list_call(cursor, size, wanted, per_call)  # checked before anything is sent
-
-        def fetch(at: str | None) -> Page[ListedPrediction]:
-            fields = self._api.send(list_call(at, size, wanted, per_call), self._page_fields)
-            return Page(*fields, limit=limit, fetch=fetch)
-
-        return fetch(cursor)
+        plan = list_plan(pagination_options, statuses, limit, PerCall(timeout, extra_headers))
+        return paged(plan.cursor, limit, lambda at: self._api.send(plan.call(at), self._page))
 
     def async_list(
         self,
@@ -278,16 +252,8 @@ class Predictions:
         extra_headers: Headers = None,
     ) -> AsyncPaginator[ListedPrediction]:
         """``await`` it for the first page, or ``async for`` over every item (see ``list``)."""
-        cursor, size, wanted = _list_args(pagination_options, statuses, limit)
-        per_call = PerCall(timeout, extra_headers)
-        list_call(cursor, size, wanted, per_call)
-
-        async def fetch(at: str | None) -> AsyncPage[ListedPrediction]:
-            call = list_call(at, size, wanted, per_call)
-            fields = await self._api.asend(call, self._page_fields)
-            return AsyncPage(*fields, limit=limit, fetch=fetch)
-
-        return AsyncPaginator(lambda: fetch(cursor))
+        plan = list_plan(pagination_options, statuses, limit, PerCall(timeout, extra_headers))
+        return apaged(plan.cursor, limit, lambda at: self._api.asend(plan.call(at), self._page))
 
     # cancel ----------------------------------------------------------------------------------
 
@@ -411,6 +377,47 @@ class Predictions:
         stall_timeout: float | None = None,
     ) -> int:
         return await adownload(self._api, url, destination, timeout, stall_timeout)
+
+
+@attrs.define
+class _Creating:
+    """What ``create`` and ``async_create`` share around their I/O. Built, it checks every
+    argument (nothing is sent on bad input, no file uploaded); ``policy`` is the create once
+    the input's files are uploaded (a wait's time counts from then); ``wait_plan`` the wait
+    after it. Even a prediction that is already terminal goes through the wait: on_poll sees
+    the final state, and no request is sent."""
+
+    predictions: Predictions
+    params: CreatePredictionParams
+    model: str | ModelRef
+    wait: bool
+    options: object
+    per_call: PerCall
+    sync: bool
+    started: float = 0.0
+    checked: WaitOptions | AsyncWaitOptions | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self._plan(self.params, time.monotonic())
+
+    def _plan(
+        self, params: CreatePredictionParams, started: float
+    ) -> tuple[Call, WaitOptions | AsyncWaitOptions]:
+        model, wait, options, sync = self.model, self.wait, self.options, self.sync
+        return create_plan(params, model, wait, options, started, sync=sync, per_call=self.per_call)
+
+    def policy(
+        self, params: CreatePredictionParams
+    ) -> Generator[CreateStep, Any, PredictionWithIO]:
+        self.started = time.monotonic()
+        call, self.checked = self._plan(params, self.started)
+        predictions = self.predictions
+        return create_policy(call, predictions._reconciling, predictions._prediction)
+
+    def wait_plan(self, prediction: PredictionWithIO) -> WaitPlan:
+        return self.predictions._plan_wait(
+            prediction.id, prediction, self.checked, self.sync, started=self.started
+        )
 
 
 class PredictionsWithRawResponse:

@@ -18,10 +18,11 @@ collect the ETags, ``POST /uploads/{id}/complete`` -> the file's download URL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, assert_never
 
+import attrs
 from predictkit_api.api.uploads import UploadsResource
 
 from predictkit import _aio
@@ -32,6 +33,7 @@ from predictkit._parts import PartSender
 from predictkit._sources import Source
 from predictkit._uploading import (
     Job,
+    Schedule,
     UploadedFile,
     async_part_body,
     complete_call,
@@ -47,6 +49,8 @@ from predictkit._uploading import (
     uploaded,
 )
 from predictkit.resources._binding import Binding
+from predictkit.resources._creating import Send
+from predictkit.waiting import adrive, drive
 
 if TYPE_CHECKING:
     import httpx
@@ -127,16 +131,29 @@ class Uploads(UploadsResource):
         resolved = await self.async_resolve_files(input_)
         return params if resolved is input_ else {**params, "input": resolved}
 
-    # sync ------------------------------------------------------------------------------------
-
     def _upload_all(
         self, sources: list[Source], on_progress: ProgressCallback | None
     ) -> list[UploadedFile]:
-        transfers = []
-        for source in sources:
-            with naming(source):
-                transfers.append(transfer_from(source, self._api.send(start_call(source), _read)))
-        plan = schedule(transfers, on_progress, self._workers)
+        return drive(_uploading(sources, on_progress, self._workers), self._step)
+
+    async def _async_upload_all(
+        self, sources: list[Source], on_progress: ProgressCallback | None
+    ) -> list[UploadedFile]:
+        return await adrive(_uploading(sources, on_progress, self._workers), self._astep)
+
+    # sync ------------------------------------------------------------------------------------
+
+    def _step(self, step: UploadStep) -> Any:
+        match step:
+            case Send(call=call, parse=parse):
+                return self._api.send(call, parse)
+            case SendParts(plan=plan):
+                self._send_parts(plan)
+                return None
+            case _:
+                assert_never(step)
+
+    def _send_parts(self, plan: Schedule) -> None:
         stop: list[BaseException] = []  # the failures, first first: every worker then stops
         with ThreadPoolExecutor(plan.workers, thread_name_prefix="predictkit-upload") as pool:
             take = taker(plan.jobs)
@@ -151,11 +168,6 @@ class Uploads(UploadsResource):
                 raise
         if stop:
             raise stop[0]
-        done = []
-        for transfer in transfers:
-            with naming(transfer.source):
-                done.append(uploaded(transfer, self._api.send(complete_call(transfer), _read)))
-        return done
 
     def _worker(
         self, take: Callable[[], Job | None], progress: Progress, stop: list[BaseException]
@@ -180,23 +192,18 @@ class Uploads(UploadsResource):
 
     # async -----------------------------------------------------------------------------------
 
-    async def _async_upload_all(
-        self, sources: list[Source], on_progress: ProgressCallback | None
-    ) -> list[UploadedFile]:
-        transfers = []
-        for source in sources:
-            with naming(source):
-                response = await self._api.asend(start_call(source), _read)
-                transfers.append(transfer_from(source, response))
-        plan = schedule(transfers, on_progress, self._workers)
-        workers = (self._async_worker(plan.jobs, plan.progress) for _ in range(plan.workers))
-        await _aio.all_or_nothing(workers)
-        done = []
-        for transfer in transfers:
-            with naming(transfer.source):
-                response = await self._api.asend(complete_call(transfer), _read)
-                done.append(uploaded(transfer, response))
-        return done
+    async def _astep(self, step: UploadStep) -> Any:
+        match step:
+            case Send(call=call, parse=parse):
+                return await self._api.asend(call, parse)
+            case SendParts(plan=plan):
+                workers = (
+                    self._async_worker(plan.jobs, plan.progress) for _ in range(plan.workers)
+                )
+                await _aio.all_or_nothing(workers)
+                return None
+            case _:
+                assert_never(step)
 
     async def _async_worker(self, jobs: Iterator[Job], progress: Progress) -> None:
         for transfer, part in jobs:  # one event loop: the shared iterator needs no lock
@@ -205,6 +212,33 @@ class Uploads(UploadsResource):
                 args = part_args(transfer, part, progress)
                 response = await self._parts.async_put(part.url, body, *args)
             transfer.record_etag(part, response)
+
+
+@attrs.frozen
+class SendParts:
+    """PUT every part of the started uploads, ``plan.workers`` at a time -> None."""
+
+    plan: Schedule
+
+
+UploadStep = Send | SendParts
+
+
+def _uploading(
+    sources: list[Source], on_progress: ProgressCallback | None, workers: int
+) -> Generator[UploadStep, Any, list[UploadedFile]]:
+    """One call's uploads, as steps: start each file's upload, send every part, complete
+    each. A failed start or complete names its file."""
+    transfers = []
+    for source in sources:
+        with naming(source):
+            transfers.append(transfer_from(source, (yield Send(start_call(source), _read))))
+    yield SendParts(schedule(transfers, on_progress, workers))
+    done = []
+    for transfer in transfers:
+        with naming(transfer.source):
+            done.append(uploaded(transfer, (yield Send(complete_call(transfer), _read))))
+    return done
 
 
 def _read(response: httpx.Response) -> httpx.Response:
