@@ -53,3 +53,14 @@ async def test_a_create_gets_its_whole_answer_past_the_deadline(clock: FakeTime,
     response = await deliver(server, run, create(deadline=START + 2.0))
     assert response.content == body
     assert clock.now == START + 3.0
+
+
+@both
+async def test_a_body_still_arriving_at_its_deadline_is_late(clock: FakeTime, run: str) -> None:
+    # The first chunk lands exactly at START + 5, the end of the 5 s read timeout, and more
+    # is still to come: the response did not complete within its deadline.
+    stream = Slow(clock, [b'{"id": ', b'"x"}'], each=5.0)
+    server = Server(clock, httpx.Response(200, stream=stream))
+    with pytest.raises(APITimeoutError):
+        await deliver(server, run, get())
+    assert stream.served == 1
