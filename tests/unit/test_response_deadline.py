@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from predictkit import APITimeoutError
+from predictkit._call import Call
 
 from .test_sender import START, FakeTime, Server, asend, clock, create, get, send
 from .test_sender_bodies import Slow
@@ -16,10 +17,10 @@ __all__ = ["clock"]  # the fake-clock fixture, used by name
 both = pytest.mark.parametrize("run", ["sync", "async"])
 
 
-async def deliver(server: Server, run: str, call: object) -> httpx.Response:
+async def deliver(server: Server, run: str, call: Call) -> httpx.Response:
     if run == "sync":
-        return send(server, call, max_retries=0)  # type: ignore[arg-type]
-    return await asend(server, call, max_retries=0)  # type: ignore[arg-type]
+        return send(server, call, max_retries=0)
+    return await asend(server, call, max_retries=0)
 
 
 @both
