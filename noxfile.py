@@ -296,6 +296,8 @@ def mutation(session: nox.Session) -> None:
         codes = json.loads((stage / "mutants" / f"{path}.meta").read_text())["exit_code_by_key"]
         # 34: skipped on purpose; None: not run (the run was restricted to other mutants)
         tested = [c for c in codes.values() if c not in (34, None)]
+        if not tested:  # a run restricted to other modules (a glob after --)
+            continue
         rows.append((Path(path).name, sum(c in MUTANT_CAUGHT for c in tested), len(tested)))
     rows.append(("core", sum(r[1] for r in rows), sum(r[2] for r in rows)))
     for module, killed, total in rows:
