@@ -92,6 +92,12 @@ def test_a_closed_connection_resumes_after_its_last_id_or_the_one_before() -> No
     assert decision == Reconnect(0.0, "e1", check_end=False)
 
 
+def test_a_failed_connection_still_moves_the_resume_point_to_its_last_id() -> None:
+    state, decision = close(Resumption(STREAM_RULES, "e1"), events=1, error=BROKEN, last_id="e2")
+    assert state.after_id == "e2"
+    assert decision == Reconnect(0.25, "e2")
+
+
 def test_is_replay_only_for_the_first_event_carrying_the_id_resumed_after() -> None:
     assert is_replay("4", "4", 0) is True
     assert is_replay("4", "4", 1) is False  # a later event inheriting the id is new

@@ -144,12 +144,14 @@ class Listen:
 @attrs.frozen
 class Heard:
     """What one Listen saw; ``prediction`` is the terminal prediction when the final event
-    carried one (the API does not document that it does; None means a fetch is needed)."""
+    carried one (the API does not document that it does; None means a fetch is needed);
+    ``lasted``, seconds from the response headers to the end (None: the whole step counts)."""
 
     last_id: str | None
     events: int
     terminal: bool
     prediction: Any = None
+    lasted: float | None = None
 
 
 @attrs.frozen
@@ -326,8 +328,9 @@ def _listen(
         state.heard_end = True  # nothing follows the end: a failed fetch is followed by polls
         state.listening = False
         return heard
+    lasted = clock() - began if heard.lasted is None else heard.lasted
     state.stream, decision = state.stream.closed(
-        events=heard.events, lasted=clock() - began, error=error, last_id=heard.last_id
+        events=heard.events, lasted=lasted, error=error, last_id=heard.last_id
     )
     state.listening = not isinstance(decision, GiveUp)
     return None if isinstance(decision, GiveUp) or decision.check_end else heard

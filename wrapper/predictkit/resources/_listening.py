@@ -37,6 +37,7 @@ class _Hearing:
         self._events = 0
         self._terminal = False
         self._final: PredictionWithIO | None = None
+        self._opened = time.monotonic()  # made once the response headers are in
 
     def feed(self, line: str) -> bool:
         """True when listening should stop."""
@@ -50,7 +51,8 @@ class _Hearing:
         return self._terminal or (self._deadline is not None and time.monotonic() >= self._deadline)
 
     def heard(self) -> Heard:
-        return Heard(self._last_id, self._events, self._terminal, self._final)
+        lasted = time.monotonic() - self._opened
+        return Heard(self._last_id, self._events, self._terminal, self._final, lasted)
 
 
 def _prediction_in(data: object) -> PredictionWithIO | None:
