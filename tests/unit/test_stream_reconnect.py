@@ -17,18 +17,18 @@ from predictkit._reconnect import (
     is_replay,
 )
 
-BROKEN = ConnectionError("cut")
+
+def close(
+    state: Resumption, events: int = 0, lasted: float = 0.0, last_id: str | None = None
+) -> tuple[Resumption, Reconnect | GiveUp]:
+    return state.closed(events=events, lasted=lasted, last_id=last_id)
 
 
-def close(state: Resumption, **kwargs: object) -> tuple[Resumption, Reconnect | GiveUp]:
-    return state.closed(**{"events": 0, "lasted": 0.0, **kwargs})  # type: ignore[arg-type]
-
-
-def fail_n(state: Resumption, n: int, error: BaseException | None = BROKEN) -> list[object]:
-    """n failed connections in a row; the decisions, in order."""
+def fail_n(state: Resumption, n: int, *, broken: bool = True) -> list[object]:
+    """n failed connections in a row (errors, or quick empty closes); the decisions, in order."""
     decisions: list[object] = []
     for _ in range(n):
-        state, decision = close(state, error=error)
+        state, decision = state.broke() if broken else close(state)
         decisions.append(decision)
     return decisions
 
@@ -92,10 +92,21 @@ def test_a_closed_connection_resumes_after_its_last_id_or_the_one_before() -> No
     assert decision == Reconnect(0.0, "e1", check_end=False)
 
 
-def test_a_failed_connection_still_moves_the_resume_point_to_its_last_id() -> None:
-    state, decision = close(Resumption(STREAM_RULES, "e1"), events=1, error=BROKEN, last_id="e2")
-    assert state.after_id == "e2"
-    assert decision == Reconnect(0.25, "e2")
+def test_a_quick_empty_close_still_moves_the_resume_point_to_its_last_id() -> None:
+    state, decision = close(Resumption(STREAM_RULES, "e1"), lasted=0.1, last_id="e2")
+    assert (state.after_id, state.failures) == ("e2", 1)
+    assert decision == Reconnect(0.0, "e2")
+    state, decision = close(state, last_id="e3")
+    assert decision == Reconnect(0.5, "e3")
+    state, decision = Resumption(WAIT_RULES, "e4", failures=2).closed(
+        events=0, lasted=0.0, last_id="e5"
+    )
+    assert decision == GiveUp(3, "e5")
+
+
+def test_a_broken_connection_keeps_the_resume_point() -> None:
+    state, decision = Resumption(STREAM_RULES, "e1").broke()
+    assert (state.after_id, state.failures, decision) == ("e1", 1, Reconnect(0.25, "e1"))
 
 
 def test_is_replay_only_for_the_first_event_carrying_the_id_resumed_after() -> None:
@@ -141,7 +152,7 @@ def test_quiet_healthy_connections_ask_for_a_check_every_few_on_a_stream() -> No
 
 def test_quiet_count_survives_a_failure_but_not_an_event() -> None:
     state = Resumption(STREAM_RULES, "1", quiet=2)
-    state, decision = close(state, error=BROKEN)
+    state, decision = state.broke()
     assert state.quiet == 2
     state, decision = close(state, lasted=30.0)
     assert isinstance(decision, Reconnect) and decision.check_end is True
@@ -175,13 +186,13 @@ def test_the_backoff_is_capped() -> None:
 
 
 def test_a_first_clean_quick_close_reconnects_at_once_then_backs_off() -> None:
-    decisions = fail_n(Resumption(STREAM_RULES), 3, error=None)
+    decisions = fail_n(Resumption(STREAM_RULES), 3, broken=False)
     assert decisions == [Reconnect(0.0, None), Reconnect(0.5, None), Reconnect(1.0, None)]
 
 
 def test_the_failure_count_is_kept_in_the_state() -> None:
     state = Resumption(STREAM_RULES, "1")
-    state, _ = close(state, error=BROKEN)
+    state, _ = state.broke()
     state, _ = close(state)
     assert state.failures == 2
     assert state.after_id == "1"
@@ -194,14 +205,14 @@ def test_a_wait_checks_after_every_failure_without_pause_and_gives_up_on_the_thi
         Reconnect(0.0, "e", check_end=True),
         GiveUp(3, "e"),
     ]
-    quick = fail_n(Resumption(WAIT_RULES), 3, error=None)
+    quick = fail_n(Resumption(WAIT_RULES), 3, broken=False)
     assert [type(d) for d in quick] == [Reconnect, Reconnect, GiveUp]
 
 
 def test_an_event_after_failures_gives_the_full_budget_again() -> None:
     state = Resumption(STREAM_RULES)
     for _ in range(STREAM_RULES.max_reconnects):
-        state, _ = close(state, error=BROKEN)
+        state, _ = state.broke()
     state = state.event("9")
     decisions = fail_n(state, STREAM_RULES.max_reconnects + 1)
     assert [type(d) for d in decisions] == [Reconnect] * 5 + [GiveUp]

@@ -6,7 +6,7 @@ agree here on what a connection that ended means. Pure (no I/O, no clock).
 
 The end is the terminal event (``done`` or ``error``, TERMINAL_EVENTS): nothing follows it, and
 a consumer that saw it stops. After any other end of a connection the consumer reports what it
-saw to `Resumption.closed`, which answers
+saw: `Resumption.closed` (the server closed it) or `Resumption.broke` (an error), which answer
 
 - `Reconnect`: open again after ``delay`` seconds, resuming after ``after_id``; with
   ``check_end``, first ask the API whether the prediction has ended.
@@ -128,27 +128,29 @@ class Resumption:
         return attrs.evolve(self, after_id=event_id or self.after_id, failures=0, quiet=0)
 
     def closed(
-        self,
-        *,
-        events: int,
-        lasted: float,
-        error: BaseException | None = None,
-        last_id: str | None = None,
+        self, *, events: int, lasted: float, last_id: str | None = None
     ) -> tuple[Resumption, Decision]:
-        """A connection ended without the terminal event, after ``events`` new events and
-        ``lasted`` seconds from its response headers, with ``error`` if it broke; ``last_id``
-        is the last event id it carried, if not yet given to `event`."""
-        rules = self.rules
-        after_id = last_id or self.after_id
-        if error is None and (events > 0 or lasted >= rules.healthy_after):
-            quiet = 0 if events > 0 else self.quiet + 1
-            check = rules.quiet_before_check is not None and quiet >= rules.quiet_before_check
-            state = attrs.evolve(self, after_id=after_id, failures=0, quiet=0 if check else quiet)
-            return state, Reconnect(0.0, after_id, check_end=check)
-        failures = self.failures + 1
-        state = attrs.evolve(self, after_id=after_id, failures=failures)
+        """The server closed a connection without the terminal event, after ``events`` new
+        events and ``lasted`` seconds from its response headers; ``last_id`` is the last event
+        id it carried, if not yet given to `event`."""
+        moved = attrs.evolve(self, after_id=last_id or self.after_id)
+        if events == 0 and lasted < self.rules.healthy_after:
+            return moved._failed(clean=True)
+        quiet = 0 if events > 0 else self.quiet + 1
+        limit = self.rules.quiet_before_check
+        check = limit is not None and quiet >= limit
+        state = attrs.evolve(moved, failures=0, quiet=0 if check else quiet)
+        return state, Reconnect(0.0, state.after_id, check_end=check)
+
+    def broke(self) -> tuple[Resumption, Decision]:
+        """A connection failed with an error before its end: always a failure."""
+        return self._failed(clean=False)
+
+    def _failed(self, *, clean: bool) -> tuple[Resumption, Decision]:
+        rules, failures = self.rules, self.failures + 1
+        state = attrs.evolve(self, failures=failures)
         if failures > rules.max_reconnects:
-            return state, GiveUp(failures, after_id)
+            return state, GiveUp(failures, self.after_id)
         backoff = min(rules.backoff_first * 2 ** (failures - 1), rules.backoff_max)
-        delay = 0.0 if error is None and failures == 1 else backoff
-        return state, Reconnect(delay, after_id, check_end=rules.check_after_failure)
+        delay = 0.0 if clean and failures == 1 else backoff
+        return state, Reconnect(delay, self.after_id, check_end=rules.check_after_failure)

@@ -5,6 +5,9 @@ the terminal event (``done`` or ``error``). When the connection drops or the ser
 without a terminal event, the iterator reconnects with ``after_id`` = the last event id it
 yielded, so no event is lost or repeated; ``last_event_id`` lets a job checkpoint and resume
 later with ``stream(prediction_id, after_id=...)``. Closing the iterator closes the connection.
+What a dropped connection means (a failure or not, the back-off, when to give up with
+StreamError) follows the rules a wait's listening follows too: predictkit._reconnect
+(STREAM_RULES).
 
 Bounds: one line, and one event's data, may be at most ``max_event_bytes`` (the client's
 ``max_response_bytes``), else ResponseTooLargeError; a connection whose bytes never complete a
@@ -218,8 +221,10 @@ class _Resume:
         """Connection ended without a terminal event: the delay before reconnecting, or raise
         StreamError when the rules give up."""
         lasted = self.clock() - self.connected_at
-        self.resumption, decision = self.resumption.closed(
-            events=self.events, lasted=lasted, error=cause
+        self.resumption, decision = (
+            self.resumption.broke()
+            if cause is not None
+            else self.resumption.closed(events=self.events, lasted=lasted)
         )
         if isinstance(decision, GiveUp):
             raise StreamError(

@@ -39,7 +39,7 @@ from predictkit._errors import (
     StreamError,
     WaitTimeoutError,
 )
-from predictkit._reconnect import WAIT_RULES, GiveUp, Resumption
+from predictkit._reconnect import WAIT_RULES, Decision, GiveUp, Resumption
 from predictkit._schedule import RunTimes, is_overdue, next_poll
 from predictkit._types import is_terminal
 from predictkit.streaming import DEFAULT_IDLE, is_stream_unavailable
@@ -178,7 +178,6 @@ class _WaitState:
 
     listening: bool
     stream: Resumption = attrs.field(factory=lambda: Resumption(WAIT_RULES))
-    heard_end: bool = False
     overdue: int = 0
     failures: int = 0
     last_error: PredictKitError | None = None
@@ -300,8 +299,6 @@ def _fetch(state: _WaitState, budget: float | None) -> Generator[Step, Any, Any]
             state.listening = False
         return None
     state.failures, state.last_error = 0, None
-    if state.heard_end and not is_terminal(fetched.status):
-        state.listening = False  # the stream ended but the status lags: poll from here
     return fetched
 
 
@@ -314,7 +311,6 @@ def _listen(
     should be fetched next (after a failure, or the end without a prediction in it)."""
     began = clock()
     idle = DEFAULT_IDLE if remaining is None else min(DEFAULT_IDLE, remaining)
-    error: PredictKitError | None = None
     try:
         heard: Heard = yield Listen(state.stream.after_id, idle, remaining)
     except PredictKitError as exc:
@@ -323,15 +319,21 @@ def _listen(
             return None
         if not isinstance(exc, TRANSIENT):
             raise
-        heard, error = Heard(None, 0, False), exc
+        state.stream, decision = state.stream.broke()
+        return _follow(state, decision, None)
     if heard.terminal:
-        state.heard_end = True  # nothing follows the end: a failed fetch is followed by polls
-        state.listening = False
+        state.listening = False  # nothing follows the end: from here a fetch, then polls
         return heard
     lasted = clock() - began if heard.lasted is None else heard.lasted
     state.stream, decision = state.stream.closed(
-        events=heard.events, lasted=lasted, error=error, last_id=heard.last_id
+        events=heard.events, lasted=lasted, last_id=heard.last_id
     )
+    return _follow(state, decision, heard)
+
+
+def _follow(state: _WaitState, decision: Decision, heard: Heard | None) -> Heard | None:
+    """Do what the stream's rules decided: give up (poll from here), check the end (None: a
+    fetch follows), or reopen the stream (return what was heard)."""
     state.listening = not isinstance(decision, GiveUp)
     return None if isinstance(decision, GiveUp) or decision.check_end else heard
 
