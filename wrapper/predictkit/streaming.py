@@ -5,6 +5,9 @@ the terminal event (``done`` or ``error``). When the connection drops or the ser
 without a terminal event, the iterator reconnects with ``after_id`` = the last event id it
 yielded, so no event is lost or repeated; ``last_event_id`` lets a job checkpoint and resume
 later with ``stream(prediction_id, after_id=...)``. Closing the iterator closes the connection.
+What a dropped connection means (a failure or not, the back-off, when to give up with
+StreamError) follows the rules a wait's listening follows too: predictkit._reconnect
+(STREAM_RULES).
 
 Bounds: one line, and one event's data, may be at most ``max_event_bytes`` (the client's
 ``max_response_bytes``), else ResponseTooLargeError; a connection whose bytes never complete a
@@ -14,11 +17,12 @@ trickle in.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
-from types import TracebackType
-from typing import Self
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
+from typing import Generic, Self, TypeVar
 
 import attrs
 import httpx
@@ -37,8 +41,18 @@ from predictkit._errors import (
     ResponseTooLargeError,
     StreamError,
 )
+from predictkit._reconnect import (
+    QUIET_BEFORE_CHECK,
+    STREAM_RULES,
+    TERMINAL_EVENTS,
+    GiveUp,
+    Resumption,
+    is_replay,
+)
 
 __all__ = [
+    "MAX_RECONNECTS",
+    "QUIET_BEFORE_CHECK",
     "TERMINAL_EVENTS",
     "AsyncPredictionStream",
     "PredictionStream",
@@ -46,16 +60,13 @@ __all__ = [
     "SSEDecoder",
 ]
 
-TERMINAL_EVENTS = frozenset({"done", "error"})
 DEFAULT_IDLE = 30.0
 """Longest quiet gap (seconds) we ask the server to hold a stream open between events."""
 _READ_MARGIN = 5.0
-MAX_RECONNECTS = 5
-"""Failed connections in a row (errors, or closed at once without an event) before giving up."""
-MIN_HEALTHY_CONNECTION = 0.5
-"""Seconds a connection closed cleanly without events must have lasted to count as healthy."""
-QUIET_BEFORE_CHECK = 3
-"""Healthy connections without events in a row before checking that the prediction runs."""
+MAX_RECONNECTS = STREAM_RULES.max_reconnects
+"""Failed connections in a row (errors, or closed at once without an event) still reconnected."""
+OpenT = TypeVar("OpenT")
+EndT = TypeVar("EndT")
 
 
 @attrs.define
@@ -128,88 +139,102 @@ def stream_call(
     return Call(kwargs, timeout=timeout, prediction_id=prediction_id, deadline=deadline)
 
 
-@attrs.define
 class _Resume:
-    """Pure bookkeeping shared by the sync and async iterators: what was seen, when to stop."""
+    """One stream's bookkeeping, shared by the sync and async iterators: the connection under
+    way (its events, when it opened, when a line last came) over the reconnect rules
+    (predictkit._reconnect), which decide what follows its end."""
 
-    prediction_id: str
-    last_event_id: str | None
-    idle: float
-    clock: Callable[[], float] = time.monotonic
-    finished: bool = False
-    failures: int = 0
-    resumed_from: str | None = None
-    events: int = 0
-    quiet: int = 0
-    connected_at: float = attrs.field(init=False)
-    heard_at: float = attrs.field(init=False)
+    def __init__(
+        self,
+        prediction_id: str,
+        last_event_id: str | None,
+        idle: float,
+        clock: Callable[[], float] = time.monotonic,
+        limit: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        self.prediction_id, self.idle, self.clock, self.limit = prediction_id, idle, clock, limit
+        self.resumption = Resumption(STREAM_RULES, last_event_id)
+        self.finished = False
+        self.resumed_from: str | None = None
+        self.events = 0
+        self.check = False
+        self.cause: APIConnectionError | None = None
+        self.decoder = SSEDecoder(limit=limit)
+        self.connected_at = self.heard_at = clock()
 
-    def __attrs_post_init__(self) -> None:
-        self.connected_at = self.heard_at = self.clock()
+    @property
+    def last_event_id(self) -> str | None:
+        return self.resumption.after_id
+
+    @property
+    def failures(self) -> int:
+        return self.resumption.failures
 
     def stall_deadline(self) -> float:
         """When the connection counts as stalled: no complete line for the idle gap plus a
         margin (the server pings a quiet stream well within it)."""
         return self.heard_at + self.idle + _READ_MARGIN
 
-    def heard(self) -> None:
-        """A complete line arrived."""
-        self.heard_at = self.clock()
-
     def call(self) -> Call:
         """The request for the next connection, resuming after the last event seen."""
         self.resumed_from, self.events = self.last_event_id, 0
+        self.decoder = SSEDecoder(limit=self.limit)
         return stream_call(self.prediction_id, self.last_event_id, self.idle)
 
     def opened(self) -> None:
         """The response headers arrived: the connection's life starts now (not at connect)."""
         self.connected_at = self.heard_at = self.clock()
 
-    def should_check_end(self) -> bool:
-        """After a few quiet connections in a row, ask whether the prediction has ended: a
-        stream resumed after its terminal event would otherwise reconnect forever."""
-        if self.quiet < QUIET_BEFORE_CHECK:
-            return False
-        self.quiet = 0
-        return True
+    @contextlib.contextmanager
+    def reading(self, response: httpx.Response, call: Call) -> Iterator[None]:
+        """Around the reading of one connection: it opened; a failure mid-stream is kept as
+        ``cause`` (the connection broke: `on_disconnect` decides what follows)."""
+        self.opened()
+        self.cause = None
+        try:
+            yield
+        except httpx.RequestError as exc:
+            self.cause = _mid_stream_error(exc, response, call)
+
+    def line(self, line: str) -> PredictionStreamEvent | None:
+        """A complete line arrived: the new event it completes, if any."""
+        self.heard_at = self.clock()
+        event = self.decoder.feed(line)
+        return event if event is not None and self.accept(event) else None
 
     def accept(self, event: PredictionStreamEvent) -> bool:
-        """Record an event; False for the one event a server may replay on resume (the first
-        of a connection, carrying the id we resumed after). Events without an ``id:`` line of
-        their own inherit the previous id (SSE rules), so a repeated id alone proves nothing."""
-        if self.events == 0 and event.id and event.id == self.resumed_from:
+        """Record an event; False for the one a server may replay on resume."""
+        if is_replay(event.id, self.resumed_from, self.events):
             return False
         self.events += 1
-        self.last_event_id = event.id or self.last_event_id
-        self.failures = 0
+        self.resumption = self.resumption.event(event.id)
         self.finished = event.event in TERMINAL_EVENTS
         return True
 
-    def on_disconnect(self, cause: BaseException | None) -> float:
-        """Connection ended without a terminal event: the delay before reconnecting, or raise.
+    def should_check_end(self) -> bool:
+        """Whether the rules asked, after the last connection, to check that the prediction
+        runs (a stream resumed after its terminal event would otherwise reconnect forever)."""
+        check, self.check = self.check, False
+        return check
 
-        A server closing a quiet stream after its idle gap is normal (the prediction may be
-        silent for minutes): that is no failure when the connection carried events or lasted.
-        Errors, and connections that end at once with nothing, count; too many in a row raise.
-        """
-        lasted = self.clock() - self.connected_at >= MIN_HEALTHY_CONNECTION
-        if cause is None and (self.events > 0 or lasted):
-            self.failures = 0
-            self.quiet = 0 if self.events > 0 else self.quiet + 1
-            return 0.0
-        self.failures += 1
-        if self.failures > MAX_RECONNECTS:
+    def on_disconnect(self, cause: BaseException | None) -> float:
+        """Connection ended without a terminal event: the delay before reconnecting, or raise
+        StreamError when the rules give up."""
+        lasted = self.clock() - self.connected_at
+        self.resumption, decision = (
+            self.resumption.broke()
+            if cause is not None
+            else self.resumption.closed(events=self.events, lasted=lasted)
+        )
+        if isinstance(decision, GiveUp):
             raise StreamError(
                 f"The event stream of prediction {self.prediction_id} kept failing "
                 f"({MAX_RECONNECTS} reconnects in a row, last event {self.last_event_id!r}). "
                 "Resume later with stream(prediction_id, after_id=last_event_id).",
                 prediction_id=self.prediction_id,
             ) from cause
-        return (
-            0.0
-            if cause is None and self.failures == 1
-            else min(0.25 * 2 ** (self.failures - 1), 4.0)
-        )
+        self.check = decision.check_end
+        return decision.delay
 
 
 def _mid_stream_error(
@@ -219,52 +244,49 @@ def _mid_stream_error(
     return err if isinstance(err, APIConnectionError) else APIConnectionError(str(err))
 
 
-class PredictionStream:
-    """Iterator over a prediction's events; resumes after drops; a context manager."""
+class _Stream(Generic[OpenT, EndT]):
+    """What both iterators hold: how to open a connection, how to check the prediction has
+    ended, and the stream's bookkeeping. The subclasses add only the loop, sync or async."""
 
     def __init__(
         self,
-        open_response: Callable[[Call], httpx.Response],
+        open_response: OpenT,
         prediction_id: str,
         *,
         after_id: str | None = None,
         idle: float = DEFAULT_IDLE,
-        has_ended: Callable[[], bool] | None = None,
+        has_ended: EndT | None = None,
         max_event_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._open = open_response
         self._has_ended = has_ended
-        self._state = _Resume(prediction_id, after_id, idle)
-        self._limit = max_event_bytes
-        self._events = self._run()
+        self._state = _Resume(prediction_id, after_id, idle, limit=max_event_bytes)
 
     @property
     def last_event_id(self) -> str | None:
         """Id of the last event yielded: pass it as ``after_id`` to resume elsewhere."""
         return self._state.last_event_id
 
+
+class PredictionStream(_Stream[Callable[[Call], httpx.Response], Callable[[], bool]]):
+    """Iterator over a prediction's events; resumes after drops; a context manager."""
+
+    @functools.cached_property
+    def _events(self) -> Generator[PredictionStreamEvent, None, None]:
+        return self._run()
+
     def _run(self) -> Generator[PredictionStreamEvent, None, None]:
         state = self._state
         while not state.finished:
             call = state.call()
             response = self._open(call)
-            state.opened()
-            cause: BaseException | None = None
-            try:
-                decoder = SSEDecoder(limit=self._limit)
-                lines = iter_lines(response, limit=self._limit, deadline=state.stall_deadline)
-                for line in lines:
-                    state.heard()
-                    event = decoder.feed(line)
-                    if event is not None and state.accept(event):
+            with contextlib.closing(response), state.reading(response, call):
+                for line in iter_lines(response, limit=state.limit, deadline=state.stall_deadline):
+                    if (event := state.line(line)) is not None:
                         yield event
                         if event.event in TERMINAL_EVENTS:
                             return
-            except httpx.RequestError as exc:
-                cause = _mid_stream_error(exc, response, call)
-            finally:
-                response.close()
-            time.sleep(state.on_disconnect(cause))
+            time.sleep(state.on_disconnect(state.cause))
             if state.should_check_end() and self._has_ended is not None and self._has_ended():
                 return  # ended, and nothing came after the id we resumed from
 
@@ -281,61 +303,33 @@ class PredictionStream:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
-class AsyncPredictionStream:
+class AsyncPredictionStream(
+    _Stream[Callable[[Call], Awaitable[httpx.Response]], Callable[[], Awaitable[bool]]]
+):
     """Async twin of PredictionStream (``async for``, ``async with``, ``aclose()``)."""
 
-    def __init__(
-        self,
-        open_response: Callable[[Call], Awaitable[httpx.Response]],
-        prediction_id: str,
-        *,
-        after_id: str | None = None,
-        idle: float = DEFAULT_IDLE,
-        has_ended: Callable[[], Awaitable[bool]] | None = None,
-        max_event_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> None:
-        self._open = open_response
-        self._has_ended = has_ended
-        self._state = _Resume(prediction_id, after_id, idle)
-        self._limit = max_event_bytes
-        self._events = self._run()
-
-    @property
-    def last_event_id(self) -> str | None:
-        """Id of the last event yielded: pass it as ``after_id`` to resume elsewhere."""
-        return self._state.last_event_id
+    @functools.cached_property
+    def _events(self) -> AsyncGenerator[PredictionStreamEvent, None]:
+        return self._run()
 
     async def _run(self) -> AsyncGenerator[PredictionStreamEvent, None]:
         state = self._state
         while not state.finished:
             call = state.call()
             response = await self._open(call)
-            state.opened()
-            cause: BaseException | None = None
-            try:
-                decoder = SSEDecoder(limit=self._limit)
-                lines = aiter_lines(response, limit=self._limit, deadline=state.stall_deadline)
-                async for line in lines:
-                    state.heard()
-                    event = decoder.feed(line)
-                    if event is not None and state.accept(event):
-                        yield event
-                        if event.event in TERMINAL_EVENTS:
-                            return
-            except httpx.RequestError as exc:
-                cause = _mid_stream_error(exc, response, call)
-            finally:
-                await response.aclose()
-            await _aio.sleep(state.on_disconnect(cause))
+            async with contextlib.aclosing(response):
+                with state.reading(response, call):
+                    lines = aiter_lines(response, limit=state.limit, deadline=state.stall_deadline)
+                    async for line in lines:
+                        if (event := state.line(line)) is not None:
+                            yield event
+                            if event.event in TERMINAL_EVENTS:
+                                return
+            await _aio.sleep(state.on_disconnect(state.cause))
             if state.should_check_end() and self._has_ended is not None and await self._has_ended():
                 return
 
@@ -352,12 +346,7 @@ class AsyncPredictionStream:
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
 

@@ -40,6 +40,7 @@ from predictkit._errors import (
     StreamError,
     WaitTimeoutError,
 )
+from predictkit._reconnect import WAIT_RULES, Decision, GiveUp, Resumption
 from predictkit._schedule import RunTimes, is_overdue, next_poll
 from predictkit._types import is_terminal
 from predictkit.streaming import DEFAULT_IDLE, is_stream_unavailable
@@ -60,7 +61,7 @@ T = TypeVar("T")
 
 MAX_FAILED_ROUNDS = 10
 """Transient failures in a row (each after the transport's own retries) that end a wait."""
-MAX_LISTEN_FAILURES = 3
+MAX_LISTEN_FAILURES = WAIT_RULES.max_reconnects + 1
 """Failed or empty stream connections in a row before a wait falls back to polling."""
 FETCH_GRACE = 0.5
 """Seconds a fetch (or the cancel of cancel_on_timeout) may run past a wait's deadline."""
@@ -144,12 +145,14 @@ class Listen:
 @attrs.frozen
 class Heard:
     """What one Listen saw; ``prediction`` is the terminal prediction when the final event
-    carried one (the API does not document that it does; None means a fetch is needed)."""
+    carried one (the API does not document that it does; None means a fetch is needed);
+    ``lasted``, seconds from the response headers to the end (None: the whole step counts)."""
 
     last_id: str | None
     events: int
     terminal: bool
     prediction: Any = None
+    lasted: float | None = None
 
 
 @attrs.frozen
@@ -175,9 +178,7 @@ class _WaitState:
     """What a wait remembers between steps."""
 
     listening: bool
-    after_id: str | None = None
-    heard_end: bool = False
-    listen_failures: int = 0
+    stream: Resumption = attrs.field(factory=lambda: Resumption(WAIT_RULES))
     overdue: int = 0
     failures: int = 0
     last_error: PredictKitError | None = None
@@ -299,39 +300,43 @@ def _fetch(state: _WaitState, budget: float | None) -> Generator[Step, Any, Any]
             state.listening = False
         return None
     state.failures, state.last_error = 0, None
-    if state.heard_end and not is_terminal(fetched.status):
-        state.listening = False  # the stream ended but the status lags: poll from here
     return fetched
 
 
 def _listen(
     state: _WaitState, remaining: float | None, clock: Callable[[], float]
 ) -> Generator[Step, Any, Heard | None]:
-    """One round on the event stream; falls back to polling when the stream is unavailable,
-    keeps failing, or keeps closing at once without events. Returns what it heard, or None
-    after a failure or a quick close with no events (then a fetch follows)."""
+    """One round on the event stream; the stream's reconnect rules (WAIT_RULES) say what a
+    round that ended without the terminal event means. Falls back to polling when the stream is
+    unavailable or the rules give up on it. Returns what it heard, or None when the prediction
+    should be fetched next (after a failure, or the end without a prediction in it)."""
     began = clock()
     idle = DEFAULT_IDLE if remaining is None else min(DEFAULT_IDLE, remaining)
-    heard: Heard | None = None
     try:
-        heard = yield Listen(state.after_id, idle, remaining)
+        heard: Heard = yield Listen(state.stream.after_id, idle, remaining)
     except PredictKitError as exc:
         if is_stream_unavailable(exc) or isinstance(exc, StreamError):
             state.listening = False  # no stream, or one we cannot read (an event not JSON)
             return None
         if not isinstance(exc, TRANSIENT):
             raise
-        state.listen_failures += 1
-    else:
-        state.after_id = heard.last_id or state.after_id
-        state.heard_end = state.heard_end or heard.terminal
-        quiet = heard.events == 0 and not heard.terminal and clock() - began < 0.5
-        state.listen_failures = state.listen_failures + 1 if quiet else 0
-        if quiet:
-            heard = None
-    # Nothing follows the end on the stream: once heard, a failed fetch is followed by polls.
-    state.listening = state.listen_failures < MAX_LISTEN_FAILURES and not state.heard_end
-    return heard
+        state.stream, decision = state.stream.broke()
+        return _follow(state, decision, None)
+    if heard.terminal:
+        state.listening = False  # nothing follows the end: from here a fetch, then polls
+        return heard
+    lasted = clock() - began if heard.lasted is None else heard.lasted
+    state.stream, decision = state.stream.closed(
+        events=heard.events, lasted=lasted, last_id=heard.last_id
+    )
+    return _follow(state, decision, heard)
+
+
+def _follow(state: _WaitState, decision: Decision, heard: Heard | None) -> Heard | None:
+    """Do what the stream's rules decided: give up (poll from here), check the end (None: a
+    fetch follows), or reopen the stream (return what was heard)."""
+    state.listening = not isinstance(decision, GiveUp)
+    return None if isinstance(decision, GiveUp) or decision.check_end else heard
 
 
 def _expire(

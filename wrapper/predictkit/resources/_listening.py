@@ -19,27 +19,30 @@ from predictkit._api import API, Call
 from predictkit._body import aiter_lines, iter_lines
 from predictkit._error_map import error_from_exception
 from predictkit._prediction import PredictionWithIO
+from predictkit._reconnect import TERMINAL_EVENTS, is_replay
 from predictkit.resources._prediction_calls import deadline_in
-from predictkit.streaming import TERMINAL_EVENTS, SSEDecoder, stream_call
+from predictkit.streaming import SSEDecoder, stream_call
 from predictkit.waiting import Heard, Listen
 
 
 class _Hearing:
     """Consume SSE lines for a wait until a terminal event or the deadline (events arriving
-    steadily never reset it); report what was heard."""
+    steadily never reset it); report what was heard: new events only, not the one a server may
+    replay on resume (predictkit._reconnect, as the stream iterator)."""
 
     def __init__(self, after_id: str | None, deadline: float | None, limit: int) -> None:
         self._decoder = SSEDecoder(limit=limit)
         self._deadline = deadline
-        self._last_id = after_id
+        self._resumed_after = self._last_id = after_id
         self._events = 0
         self._terminal = False
         self._final: PredictionWithIO | None = None
+        self._opened = time.monotonic()  # made once the response headers are in
 
     def feed(self, line: str) -> bool:
         """True when listening should stop."""
         event = self._decoder.feed(line)
-        if event is not None:
+        if event is not None and not is_replay(event.id, self._resumed_after, self._events):
             self._events += 1
             self._last_id = event.id or self._last_id
             self._terminal = event.event in TERMINAL_EVENTS
@@ -48,7 +51,8 @@ class _Hearing:
         return self._terminal or (self._deadline is not None and time.monotonic() >= self._deadline)
 
     def heard(self) -> Heard:
-        return Heard(self._last_id, self._events, self._terminal, self._final)
+        lasted = time.monotonic() - self._opened
+        return Heard(self._last_id, self._events, self._terminal, self._final, lasted)
 
 
 def _prediction_in(data: object) -> PredictionWithIO | None:
