@@ -17,14 +17,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from predictkit.testing._catalogue_routes import CATALOGUE_ROUTES, CatalogueRoutes
+from predictkit.testing._catalogue_routes import CatalogueRoutes
 from predictkit.testing._context import Context
 from predictkit.testing._gate import Gate
 from predictkit.testing._handlers import json_response
 from predictkit.testing._http_errors import ApiError
-from predictkit.testing._model_routes import MODEL_ROUTES, ModelRoutes
-from predictkit.testing._prediction_routes import PREDICTION_ROUTES, PredictionRoutes
-from predictkit.testing._storage_routes import STORAGE_ROUTES, StorageRoutes
+from predictkit.testing._model_routes import ModelRoutes
+from predictkit.testing._prediction_routes import PredictionRoutes
+from predictkit.testing._storage_routes import StorageRoutes
 from predictkit.testing._uploads import PartStorage
 from predictkit.testing._validation import ValidationFailed
 
@@ -34,10 +34,52 @@ class Routes(PredictionRoutes, ModelRoutes, CatalogueRoutes, StorageRoutes):
 
 
 _API_ROUTES: list[tuple[str, str, str]] = [
-    *PREDICTION_ROUTES,
-    *MODEL_ROUTES,
-    *CATALOGUE_ROUTES,
-    *STORAGE_ROUTES,
+    ("POST", "/predictions", "create_prediction"),
+    ("GET", "/predictions", "list_predictions"),
+    ("GET", "/predictions/{prediction_id}", "get_prediction"),
+    ("POST", "/predictions/{prediction_id}/cancel", "cancel_prediction"),
+    ("GET", "/predictions/{prediction_id}/stream", "stream_prediction"),
+    ("POST", "/models/{model_owner}/{model_name}/predictions", "create_model_prediction"),
+    (
+        "POST",
+        "/models/{model_owner}/{model_name}/versions/{number}/predictions",
+        "create_model_version_prediction",
+    ),
+    ("GET", "/models", "list_models"),
+    ("POST", "/models", "create_model"),
+    ("GET", "/models/{model_owner}", "list_owner_models"),
+    ("GET", "/models/{model_owner}/{model_name}", "get_model"),
+    ("PATCH", "/models/{model_owner}/{model_name}", "update_model"),
+    ("DELETE", "/models/{model_owner}/{model_name}", "delete_model"),
+    ("GET", "/models/{model_owner}/{model_name}/versions", "list_model_versions"),
+    ("POST", "/models/{model_owner}/{model_name}/versions", "create_model_version"),
+    ("GET", "/models/{model_owner}/{model_name}/versions/{number}", "get_model_version"),
+    ("DELETE", "/models/{model_owner}/{model_name}/versions/{number}", "delete_model_version"),
+    (
+        "GET",
+        "/models/{model_owner}/{model_name}/versions/{number}/configuration",
+        "get_model_version_configuration",
+    ),
+    (
+        "PATCH",
+        "/models/{model_owner}/{model_name}/versions/{number}/configuration",
+        "update_model_version_configuration",
+    ),
+    ("GET", "/model_categories", "list_model_categories"),
+    ("GET", "/hardware", "list_hardware"),
+    ("GET", "/users", "list_users"),
+    ("GET", "/users/{name}", "get_user"),
+    ("GET", "/user", "get_authenticated_user"),
+    ("PATCH", "/user", "update_authenticated_user"),
+    ("GET", "/user/models", "list_authenticated_user_models"),
+    ("GET", "/search/models", "search_models"),
+    ("GET", "/search/users", "search_users"),
+    ("POST", "/uploads", "create_upload"),
+    ("POST", "/uploads/{upload_id}/complete", "complete_upload"),
+    ("GET", "/variables", "list_variables"),
+    ("POST", "/variables", "create_variable"),
+    ("PATCH", "/variables/{name}", "update_variable"),
+    ("DELETE", "/variables/{name}", "delete_variable"),
 ]
 
 OPERATION_IDS = frozenset(op for _, _, op in _API_ROUTES)

@@ -24,17 +24,6 @@ _USER_BODY = {
     },
 }
 
-CATALOGUE_ROUTES: list[tuple[str, str, str]] = [
-    ("GET", "/model_categories", "list_model_categories"),
-    ("GET", "/hardware", "list_hardware"),
-    ("GET", "/users", "list_users"),
-    ("GET", "/users/{name}", "get_user"),
-    ("GET", "/user", "get_authenticated_user"),
-    ("PATCH", "/user", "update_authenticated_user"),
-    ("GET", "/search/models", "search_models"),
-    ("GET", "/search/users", "search_users"),
-]
-
 
 class CatalogueRoutes(Handlers):
     """/users, /user, /search/..., /hardware, /model_categories."""

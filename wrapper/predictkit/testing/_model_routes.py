@@ -85,31 +85,6 @@ def _check_uri(value: Any, loc: tuple[str | int, ...]) -> list[dict[str, Any]]:
     return []
 
 
-MODEL_ROUTES: list[tuple[str, str, str]] = [
-    ("GET", "/models", "list_models"),
-    ("POST", "/models", "create_model"),
-    ("GET", "/models/{model_owner}", "list_owner_models"),
-    ("GET", "/models/{model_owner}/{model_name}", "get_model"),
-    ("PATCH", "/models/{model_owner}/{model_name}", "update_model"),
-    ("DELETE", "/models/{model_owner}/{model_name}", "delete_model"),
-    ("GET", "/models/{model_owner}/{model_name}/versions", "list_model_versions"),
-    ("POST", "/models/{model_owner}/{model_name}/versions", "create_model_version"),
-    ("GET", "/models/{model_owner}/{model_name}/versions/{number}", "get_model_version"),
-    ("DELETE", "/models/{model_owner}/{model_name}/versions/{number}", "delete_model_version"),
-    (
-        "GET",
-        "/models/{model_owner}/{model_name}/versions/{number}/configuration",
-        "get_model_version_configuration",
-    ),
-    (
-        "PATCH",
-        "/models/{model_owner}/{model_name}/versions/{number}/configuration",
-        "update_model_version_configuration",
-    ),
-    ("GET", "/user/models", "list_authenticated_user_models"),
-]
-
-
 class ModelRoutes(Handlers):
     """/models/..., and /user/models (the token user's own models)."""
 

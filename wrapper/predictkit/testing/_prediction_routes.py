@@ -77,21 +77,6 @@ def prefer_wait(header: str | None) -> tuple[bool, float | None]:
     return asked, seconds
 
 
-PREDICTION_ROUTES: list[tuple[str, str, str]] = [
-    ("POST", "/predictions", "create_prediction"),
-    ("GET", "/predictions", "list_predictions"),
-    ("GET", "/predictions/{prediction_id}", "get_prediction"),
-    ("POST", "/predictions/{prediction_id}/cancel", "cancel_prediction"),
-    ("GET", "/predictions/{prediction_id}/stream", "stream_prediction"),
-    ("POST", "/models/{model_owner}/{model_name}/predictions", "create_model_prediction"),
-    (
-        "POST",
-        "/models/{model_owner}/{model_name}/versions/{number}/predictions",
-        "create_model_version_prediction",
-    ),
-]
-
-
 class PredictionRoutes(Handlers):
     """/predictions, and the creates under /models/{owner}/{name}[/versions/{number}]."""
 

@@ -26,15 +26,6 @@ _VARIABLE_BODY = {
     "properties": {"name": STR, "key": STR, "value": STR, "secret": {"type": "boolean"}},
 }
 
-STORAGE_ROUTES: list[tuple[str, str, str]] = [
-    ("POST", "/uploads", "create_upload"),
-    ("POST", "/uploads/{upload_id}/complete", "complete_upload"),
-    ("GET", "/variables", "list_variables"),
-    ("POST", "/variables", "create_variable"),
-    ("PATCH", "/variables/{name}", "update_variable"),
-    ("DELETE", "/variables/{name}", "delete_variable"),
-]
-
 
 class StorageRoutes(Handlers):
     """/uploads, /variables, and /files/{file_id} (outside /v1)."""
