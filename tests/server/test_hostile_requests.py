@@ -8,8 +8,8 @@ import base64
 import httpx
 import pytest
 from predictkit.testing import ReferenceServer
-from predictkit.testing._app import prefer_wait
 from predictkit.testing._lifecycle import Prediction, Webhook
+from predictkit.testing._prediction_routes import prefer_wait
 from predictkit.testing._validation import MAX_DEPTH
 from predictkit.testing._webhooks import WebhookDispatcher, is_loopback
 

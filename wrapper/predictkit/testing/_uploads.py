@@ -25,8 +25,8 @@ from starlette.types import Receive, Scope, Send
 from predictkit.testing._context import Context
 from predictkit.testing._faults import Fault
 from predictkit.testing._lifecycle import first_completed
+from predictkit.testing._records import etag
 from predictkit.testing._sse import ABORT_KEY
-from predictkit.testing._store import etag
 
 PART_FAULTS = frozenset({"status", "html", "delay", "drop"})
 
