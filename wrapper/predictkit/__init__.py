@@ -106,15 +106,17 @@ benchmarks/ measures it; tests/unit/test_public_surface.py keeps it so."""
 _MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'predictkit' has no attribute {name!r}")
-    import importlib  # noqa: PLC0415
+if not TYPE_CHECKING:  # a type checker sees the imports above, and flags a misspelt name
 
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # the next lookup is a plain one
-    return value
+    def __getattr__(name: str) -> Any:
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module 'predictkit' has no attribute {name!r}")
+        import importlib  # noqa: PLC0415
+
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # the next lookup is a plain one
+        return value
 
 
 def __dir__() -> list[str]:
