@@ -1,12 +1,12 @@
 """What every benchmark section shares: the run's settings, paired timing, the reference server
 in its own process, and the results.
 
-Timing is paired per round: in each round every contender runs the same work a few times, in
-turn (the order rotating from round to round, so none always runs first or last), and the
-ratio to the baseline (raw httpx) is taken within the round; the figure reported is the median
-of those ratios, with their range. Rounds are many and short (tens of milliseconds), so a burst
-of load from another process spoils a few rounds rather than shifting every figure, and the
-median discards them.
+Timing is paired per round: in each round every contender runs the same work once, in turn
+(the order rotating from round to round, so none always runs first or last), and the ratio to
+the baseline (raw httpx) is taken within the round; the figure reported is the median of those
+ratios, with their middle half (25th to 75th percentile) as the range. Rounds are many and
+short (one call each, about a millisecond), so a burst of load from another process spoils the
+few rounds it lands in, which the median drops, rather than shifting a whole figure.
 """
 
 from __future__ import annotations
@@ -28,8 +28,7 @@ class Settings:
     """Counts for one run; ``smoke`` shrinks them so CI can run every section in seconds."""
 
     smoke: bool
-    calls: int  # per round, for get(id)
-    rounds: int  # of the per-call figures
+    rounds: int  # of get(id); fewer for the slower per-call figures (calls.py)
     paging_total: int
     wait_trials: int
     run_seconds: float  # how long the no-stream jobs run
@@ -43,8 +42,8 @@ class Settings:
     @classmethod
     def make(cls, smoke: bool) -> Settings:
         if smoke:
-            return cls(True, 2, 3, 60, 2, 1.2, 0.6, 5, 20, 10, 60, 300)
-        return cls(False, 10, 40, 500, 12, 3.0, 1.0, 100, 1000, 300, 10_000, 20_000)
+            return cls(True, 6, 60, 2, 1.2, 0.6, 5, 20, 10, 60, 300)
+        return cls(False, 1000, 500, 12, 3.0, 1.0, 100, 1000, 300, 10_000, 20_000)
 
 
 @dataclass
@@ -58,7 +57,7 @@ class Row:
     values: dict[str, float]
     baseline: str | None = None
     ratios: dict[str, tuple[float, float, float]] = field(default_factory=dict)
-    """contender -> (median, min, max) of the per-round ratios to the baseline."""
+    """contender -> (median, 25th, 75th percentile) of the per-round ratios to the baseline."""
     target: str = ""
     met: bool | None = None
     note: str = ""
@@ -89,7 +88,7 @@ def format_row(row: Row) -> str:
         ratio = row.ratios.get(name)
         shown = f"{value:.4g} {row.unit}"
         if ratio is not None and name != row.baseline:
-            shown += f" ({ratio[0]:.2f}x, {ratio[1]:.2f}-{ratio[2]:.2f})"
+            shown += f" ({ratio[0]:.2f}x; {ratio[1]:.2f}-{ratio[2]:.2f})"
         parts.append(f"{name}: {shown}")
     verdict = "" if row.met is None else ("  [target met]" if row.met else "  [target NOT met]")
     return f"{row.section} | {row.figure} | " + "; ".join(parts) + verdict
@@ -99,30 +98,38 @@ WARM_UP = 3
 """Untimed runs of each contender first: connections open, caches and lazy imports filled."""
 
 
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """Median, 25th and 75th percentile."""
+    if len(values) < 2:
+        return values[0], values[0], values[0]
+    low, _, high = statistics.quantiles(values, n=4)
+    return statistics.median(values), low, high
+
+
 def paired(
-    contenders: Mapping[str, Callable[[], object]], *, repeat: int, rounds: int
+    contenders: Mapping[str, Callable[[], object]], *, rounds: int
 ) -> tuple[dict[str, float], dict[str, tuple[float, float, float]]]:
-    """Seconds per call of each contender (median over rounds) and, for every contender, the
-    per-round ratios to the first one (median, min, max). Each is warmed up first; within a
-    round the contenders take turns in an order that rotates from round to round."""
+    """Seconds per call of each contender (median over rounds) and, for every contender, its
+    per-round ratios to the first one (median and middle half). Each is warmed up first; in a
+    round each contender runs once, in an order that rotates from round to round."""
     for fn in contenders.values():
         for _ in range(WARM_UP):
             fn()
     names = list(contenders)
     per_round: dict[str, list[float]] = {name: [] for name in contenders}
+    clock = time.perf_counter
     for number in range(rounds):
         shift = number % len(names)
         for name in names[shift:] + names[:shift]:
             fn = contenders[name]
-            start = time.perf_counter()
-            for _ in range(repeat):
-                fn()
-            per_round[name].append((time.perf_counter() - start) / repeat)
-    base = next(iter(contenders))
-    ratios = {}
-    for name, times in per_round.items():
-        r = [t / b for t, b in zip(times, per_round[base], strict=True)]
-        ratios[name] = (statistics.median(r), min(r), max(r))
+            start = clock()
+            fn()
+            per_round[name].append(clock() - start)
+    base = per_round[names[0]]
+    ratios = {
+        name: spread([t / b for t, b in zip(times, base, strict=True)])
+        for name, times in per_round.items()
+    }
     return {name: statistics.median(t) for name, t in per_round.items()}, ratios
 
 

@@ -10,6 +10,7 @@ every contender reads the same fields of every item. The server runs in its own 
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 from collections.abc import Callable
@@ -19,7 +20,7 @@ import httpx
 from predictkit import Client
 from predictkit.testing import ReferenceServer
 
-from benchmarks._harness import Endpoint, Results, Row, Settings, paired
+from benchmarks._harness import Endpoint, Results, Row, Settings, paired, spread
 
 RAW = "raw httpx"
 OFFICIAL = "wriftai 0.34"
@@ -59,7 +60,7 @@ def bench_get(results: Results, server: Server, client: Client, s: Settings) -> 
         if official is not None:
             contenders[OFFICIAL] = lambda: official.predictions.get(pid)
         contenders[OURS] = lambda: client.predictions.get(pid)
-        values, ratios = paired(contenders, repeat=s.calls, rounds=s.rounds)
+        values, ratios = paired(contenders, rounds=s.rounds)
     us = {k: v * 1e6 for k, v in values.items()}
     results.add(_judge(Row("calls", "get(id) per call", "us", us, RAW, ratios), 1.03))
 
@@ -88,13 +89,13 @@ def bench_first_page(results: Results, server: Server, client: Client, s: Settin
             read[OFFICIAL] = lambda: [(i["id"], i["status"]) for i in official_page().items]
         pages[OURS] = our_page
         read[OURS] = lambda: [(p.id, p.status) for p in our_page().items]
-        repeat = max(1, s.calls // 3)
-        values, ratios = paired(pages, repeat=repeat, rounds=s.rounds)
+        rounds = max(3, s.rounds // 2)
+        values, ratios = paired(pages, rounds=rounds)
         ms = {k: v * 1e3 for k, v in values.items()}
         results.add(
             _judge(Row("calls", "first page of 50 from list()", "ms", ms, RAW, ratios), 1.03)
         )
-        values, ratios = paired(read, repeat=repeat, rounds=s.rounds)
+        values, ratios = paired(read, rounds=rounds)
         ms = {k: v * 1e3 for k, v in values.items()}
         row = Row(
             "calls", "first page of 50, every item's id and status read", "ms", ms, RAW, ratios
@@ -136,7 +137,7 @@ def bench_paging(results: Results, server: Server, client: Client, s: Settings) 
             contenders[OFFICIAL + " (manual loop)"] = lambda: manual(official_page)
         contenders[OURS] = ours
         assert ours() == manual(raw_page) == total, "the server should hold exactly `total`"
-        values, ratios = paired(contenders, repeat=1, rounds=max(3, s.rounds // 2))
+        values, ratios = paired(contenders, rounds=max(3, s.rounds // 20))
     ms = {k: v * 1e3 for k, v in values.items()}
     figure = f"auto-paging {total} predictions ({total // 50} requests)"
     results.add(_judge(Row("calls", figure, "ms", ms, RAW, ratios), 1.05))
@@ -161,15 +162,15 @@ def bench_import(results: Results, s: Settings) -> None:
         modules = {RAW: "httpx", OFFICIAL: "wriftai", OURS: "predictkit"}
     per_round: dict[str, list[float]] = {k: [] for k in modules}
     names = list(modules)
-    for number in range(max(3, s.rounds // 3)):
+    for number in range(max(3, s.rounds // 60)):
         shift = number % len(names)
         for name in names[shift:] + names[:shift]:  # the order rotates, as in paired()
             per_round[name].append(seconds(modules[name]))
-    ratios = {}
-    for name, times in per_round.items():
-        r = [t / b for t, b in zip(times, per_round[RAW], strict=True)]
-        ratios[name] = (sorted(r)[len(r) // 2], min(r), max(r))
-    ms = {k: sorted(v)[len(v) // 2] * 1e3 for k, v in per_round.items()}
+    ratios = {
+        name: spread([t / b for t, b in zip(times, per_round[RAW], strict=True)])
+        for name, times in per_round.items()
+    }
+    ms = {k: statistics.median(v) * 1e3 for k, v in per_round.items()}
     row = Row("calls", "import, fresh process (vs import httpx)", "ms", ms, RAW, ratios)
     results.add(_judge(row, 1.2))
 

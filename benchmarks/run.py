@@ -60,7 +60,7 @@ def run_scale(results: Results, s: Settings) -> None:
 
 def markdown(results: Results) -> str:
     lines = [
-        "| section | figure | values | ratio to baseline (median, range) | target | met |",
+        "| section | figure | values | ratio to baseline (median; middle half) | target | met |",
         "|---|---|---|---|---|---|",
     ]
     for r in results.rows:
