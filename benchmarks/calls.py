@@ -162,7 +162,7 @@ def bench_import(results: Results, s: Settings) -> None:
         modules = {RAW: "httpx", OFFICIAL: "wriftai", OURS: "predictkit"}
     per_round: dict[str, list[float]] = {k: [] for k in modules}
     names = list(modules)
-    for number in range(max(3, s.rounds // 60)):
+    for number in range(max(3, s.rounds // 30)):
         shift = number % len(names)
         for name in names[shift:] + names[:shift]:  # the order rotates, as in paired()
             per_round[name].append(seconds(modules[name]))
