@@ -1,10 +1,9 @@
 """Where a get or a first page of 50 spends its time: pyinstrument over many calls.
 
-    .nox/bench/bin/python benchmarks/profile.py [get|list|import] [--calls N]
+    .nox/bench/bin/python benchmarks/profile.py [get|list] [--calls N]
 
 Prints pyinstrument's call tree (time in predictkit vs httpx vs the generated models) for the
-client side only: the reference server runs in the same process, on another thread, and
-pyinstrument samples only the calling thread.
+client side only: the reference server runs in its own process, as in the benchmark.
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from predictkit import Client
-from predictkit.testing import ReferenceServer
 
+from benchmarks._harness import served
 from benchmarks.calls import seed
 
 
@@ -29,7 +28,7 @@ def main() -> None:
     from pyinstrument import Profiler  # type: ignore[import-not-found]  # noqa: PLC0415
 
     with (
-        ReferenceServer() as server,
+        served() as server,
         Client(access_token=server.token, api_base_url=server.url) as client,
     ):
         seed(server, 60)

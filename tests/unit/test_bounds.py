@@ -183,6 +183,33 @@ def test_the_watchdog_ends_a_read_that_would_block_past_its_deadline() -> None:
         assert watchdog.disarm(key) is True
 
 
+def test_an_earlier_deadline_armed_while_the_watchdog_sleeps_still_fires() -> None:
+    """The thread is woken only for a deadline earlier than the one it sleeps until: one armed
+    after a far one must still end its read."""
+    far, far_peer = socket.socketpair()
+    ours, theirs = socket.socketpair()
+    with far, far_peer, ours, theirs:
+        ours.settimeout(60)  # a safety net only
+        watchdog = Watchdog()
+        far_key = watchdog.arm(time.monotonic() + 3600, far)  # the thread now sleeps an hour
+        key = watchdog.arm(time.monotonic() + 0.05, ours)
+        assert ours.recv(1) == b""
+        assert watchdog.disarm(key) is True
+        assert watchdog.disarm(far_key) is False
+
+
+def test_reads_one_after_another_keep_the_watchdog_heap_small() -> None:
+    """Each arm drops the reads already over: the heap holds the reads in progress, not every
+    read since the watchdog started."""
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        watchdog = Watchdog()
+        for _ in range(100):
+            key = watchdog.arm(time.monotonic() + 3600, ours)
+            assert len(watchdog._heap) == 1
+            assert watchdog.disarm(key) is False
+
+
 def test_a_disarmed_watchdog_leaves_the_socket_alone() -> None:
     ours, theirs = socket.socketpair()
     with ours, theirs:

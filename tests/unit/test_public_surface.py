@@ -313,9 +313,46 @@ PROBE = textwrap.dedent(
     sys.addaudithook(hook)
     import predictkit
     client = predictkit.Client(access_token="x")
-    print(json.dumps({"modules": sorted(sys.modules), "events": events}))
+    at_import = sorted(sys.modules)
+    import httpx
+    BODY = {"id": "p1", "model": {"owner": "o", "name": "m", "version_number": 1},
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+            "status": "succeeded", "setup_time": None, "execution_time": None,
+            "input": {}, "output": None, "error": None, "metrics": None, "stream": False}
+    answer = httpx.MockTransport(lambda request: httpx.Response(200, json=BODY))
+    mocked = predictkit.Client(access_token="x", api_base_url="https://api.test/v1",
+                               transport=answer)
+    assert mocked.predictions.get("p1").id == "p1"
+    print(json.dumps({"modules": at_import, "after_get": sorted(sys.modules), "events": events}))
     """
 )
+
+NOT_AT_IMPORT = (
+    "predictkit.batch",
+    "predictkit.reconcile",
+    "predictkit.streaming",
+    "predictkit.waiting",
+    "predictkit.webhooks",
+    "predictkit.pagination",
+    "predictkit._journal",
+    "predictkit._uploading",
+    "predictkit._files",
+    "predictkit._parts",
+    "predictkit._sources",
+    "predictkit._prediction",
+    "predictkit.resources",
+)
+"""predictkit modules ``import predictkit`` (and making a Client) must not load: each is loaded
+by the first call that needs it (predictkit/__init__.py ``_LAZY``, the Client's resources)."""
+NOT_AT_FIRST_GET = (
+    "predictkit.webhooks",
+    "predictkit.resources.uploads",
+    "predictkit._uploading",
+    "predictkit._files",
+    "predictkit._parts",
+    "predictkit._sources",
+)
+"""Nor does a first ``get()``: uploads and webhooks wait for their own first use."""
 
 
 def test_import_is_light_and_does_no_io() -> None:
@@ -341,10 +378,27 @@ def test_import_is_light_and_does_no_io() -> None:
         "asyncio",
     ):
         assert not any(m == heavy or m.startswith(heavy + ".") for m in modules), heavy
-    # The generated models load on first use: only those the predictions resource needs.
-    models = {m for m in modules if m.startswith("predictkit_api.models.")}
+    loaded = [m for m in modules for lazy in NOT_AT_IMPORT if m == lazy or m.startswith(lazy + ".")]
+    assert loaded == []
+    # The generated models load on first use: none at import, only those the predictions
+    # resource needs at the first get.
+    assert not [m for m in modules if m.startswith("predictkit_api.models.")]
+    after_get = set(report["after_get"])
+    assert not after_get & set(NOT_AT_FIRST_GET), sorted(after_get & set(NOT_AT_FIRST_GET))
+    models = {m for m in after_get if m.startswith("predictkit_api.models.")}
     assert 0 < len(models) <= 15, sorted(models)
     assert report["events"] == []
+
+
+def test_every_public_name_loads_on_first_use() -> None:
+    """Names of predictkit.__all__ that ``import predictkit`` does not load (PEP 562) come from
+    the module that defines them, and ``dir()`` lists them."""
+    for name in predictkit.__all__:
+        value = getattr(predictkit, name)
+        assert value is not None, name
+    assert set(predictkit.__all__) <= set(dir(predictkit))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = predictkit.nope  # type: ignore[attr-defined]
 
 
 def test_client_repr_hides_the_token() -> None:

@@ -284,44 +284,43 @@ class API:
 
     def send(self, call: Call, parse: Callable[[httpx.Response], T]) -> T:
         """Send with the shared rules, read and close the body, return ``parse(response)``."""
-        with self._explaining_404(call):
-            response = self._sender.send(self._pool.sync(), call)
-        self._seen(response)
-        return parse(response)
+        return parse(self._sent(call, stream=False))
 
     async def asend(self, call: Call, parse: Callable[[httpx.Response], T]) -> T:
-        http = await self._pool.for_running_loop()
-        with self._explaining_404(call):
-            response = await self._sender.asend(http, call)
-        self._seen(response)
-        return parse(response)
+        return parse(await self._asent(call, stream=False))
 
     def open(self, call: Call) -> httpx.Response:
         """Send with the shared rules; the 2xx response comes back unread (the caller reads it
         as a stream and closes it). A failure status is raised as its typed error."""
-        with self._explaining_404(call):
-            response = self._sender.send(self._pool.sync(), call, stream=True)
-        self._seen(response)
-        return response
+        return self._sent(call, stream=True)
 
     async def aopen(self, call: Call) -> httpx.Response:
-        http = await self._pool.for_running_loop()
-        with self._explaining_404(call):
-            response = await self._sender.asend(http, call, stream=True)
+        return await self._asent(call, stream=True)
+
+    def _sent(self, call: Call, *, stream: bool) -> httpx.Response:
+        try:
+            response = self._sender.send(self._pool.sync(), call, stream=stream)
+        except NotFoundError as error:
+            self._explain(error, call)
+            raise
         self._seen(response)
         return response
 
-    @contextlib.contextmanager
-    def _explaining_404(self, call: Call) -> Iterator[None]:
-        """Every API path lives under /v1: a base URL without it 404s on every call."""
+    async def _asent(self, call: Call, *, stream: bool) -> httpx.Response:
+        http = await self._pool.for_running_loop()
         try:
-            yield
+            response = await self._sender.asend(http, call, stream=stream)
         except NotFoundError as error:
-            base = self._sender.base_url
-            on_api = call.target is Target.API
-            if on_api and not httpx.URL(base).path.rstrip("/").endswith("/v1"):
-                error.message += (
-                    f" The api_base_url {base!r} does not end in /v1, where every API path "
-                    f"lives: did you mean {base.rstrip('/') + '/v1'!r}?"
-                )
+            self._explain(error, call)
             raise
+        self._seen(response)
+        return response
+
+    def _explain(self, error: NotFoundError, call: Call) -> None:
+        """Every API path lives under /v1: a base URL without it 404s on every call."""
+        base = self._sender.base_url
+        if call.target is Target.API and not httpx.URL(base).path.rstrip("/").endswith("/v1"):
+            error.message += (
+                f" The api_base_url {base!r} does not end in /v1, where every API path "
+                f"lives: did you mean {base.rstrip('/') + '/v1'!r}?"
+            )

@@ -28,14 +28,14 @@ from predictkit._http import RetryPolicy, Sender
 from predictkit._ratelimit import CreateRate
 from predictkit._schedule import RunTimes
 from predictkit._version import __version__
-from predictkit.reconcile import DEFAULT_RECONCILE_WINDOW, CreatedLedger
-from predictkit.resources._binding import Binding
-from predictkit.resources._creating import Reconciling
-from predictkit.resources.predictions import Predictions
 
 if TYPE_CHECKING:
     import asyncio
 
+    from predictkit.reconcile import CreatedLedger
+    from predictkit.resources._binding import Binding
+    from predictkit.resources._creating import Reconciling
+    from predictkit.resources.predictions import Predictions
     from predictkit.resources.uploads import Uploads
 
 __all__ = [
@@ -53,6 +53,9 @@ The read value also bounds each attempt's whole response, however slowly it tric
 Calls that ask the server to hold the response (Prefer: wait, streams) extend the read timeout
 by exactly what they ask for."""
 DEFAULT_MAX_RETRIES = 2
+DEFAULT_RECONCILE_WINDOW = 5.0
+"""Seconds an ambiguous create looks for its prediction before concluding it never arrived
+(predictkit.reconcile)."""
 USER_AGENT = f"predictkit/{__version__} httpx/{httpx.__version__}"
 
 _UNSET: Any = object()
@@ -243,6 +246,22 @@ def _headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return checked
 
 
+class _Shared:
+    """What a Client and its with_options() copies share besides the connections: the pace of
+    creates, the models' recent run times, and the ids their creates returned."""
+
+    def __init__(self) -> None:
+        self.create_rate = CreateRate()  # paces create_many
+        self.run_times = RunTimes()  # for waits without a stream
+
+    @functools.cached_property
+    def created(self) -> CreatedLedger:
+        """Made on the first create: ``import predictkit`` does not load reconciliation."""
+        from predictkit.reconcile import CreatedLedger  # noqa: PLC0415
+
+        return CreatedLedger()
+
+
 class Client(Resources):
     """A WriftAI API client; one per application is enough (it pools connections).
 
@@ -253,8 +272,6 @@ class Client(Resources):
     ``max_response_bytes`` caps any response body (or stream event) held in memory.
     Use it as a context manager, or call ``close()`` / ``await aclose()``.
     """
-
-    predictions: Predictions
 
     def __init__(
         self,
@@ -290,24 +307,44 @@ class Client(Resources):
             max_response_bytes=_max_response_bytes(max_response_bytes),
         )
         self._pool = _Pool(http_client, async_http_client, transport, async_transport)
-        self._reconciling = Reconciling(CreatedLedger(), _reconcile_window(reconcile_window))
-        self._create_rate = CreateRate()  # paces create_many; shared by with_options() copies
-        self._run_times = RunTimes()  # the models' recent run times, for waits without a stream
-        self._bind(API(self._sender, self._pool, self._create_rate.observe))
+        self._shared = _Shared()
+        self._reconcile_window = _reconcile_window(reconcile_window)
+        self._bind(API(self._sender, self._pool, self._shared.create_rate.observe))
 
     def _bind(self, api: API) -> None:
         """Give the resources ``api``: all they use of this client's HTTP state."""
         self._api = api
-        self._transport = Binding(api)
-        self.predictions = Predictions(self, api, self._reconciling, self._run_times)
+        self._create_rate = self._shared.create_rate
+        self._run_times = self._shared.run_times
+
+    # Every resource is made, and its module imported, on first use: ``import predictkit``
+    # stays light, and a first get() loads none of uploads, batches or the generated tags.
+
+    @functools.cached_property
+    def predictions(self) -> Predictions:
+        """Predictions (``client.predictions``): create, get, list, wait, cancel, stream..."""
+        from predictkit.resources.predictions import Predictions  # noqa: PLC0415
+
+        return Predictions(self, self._api, self._reconciling, self._run_times)
 
     @functools.cached_property
     def uploads(self) -> Uploads:
-        """Uploads (``client.uploads``): files, and the two API calls of the upload flow.
-        Imported on first use, like every resource: ``import predictkit`` stays light."""
+        """Uploads (``client.uploads``): files, and the two API calls of the upload flow."""
         from predictkit.resources.uploads import Uploads  # noqa: PLC0415
 
         return Uploads(self._api)
+
+    @functools.cached_property
+    def _transport(self) -> Binding:  # type: ignore[override]  # the generated tags' Transport
+        from predictkit.resources._binding import Binding  # noqa: PLC0415
+
+        return Binding(self._api)
+
+    @functools.cached_property
+    def _reconciling(self) -> Reconciling:
+        from predictkit.resources._creating import Reconciling  # noqa: PLC0415
+
+        return Reconciling(self._shared.created, self._reconcile_window)
 
     @property
     def api_base_url(self) -> str:
@@ -324,7 +361,7 @@ class Client(Resources):
     @property
     def reconcile_window(self) -> float:
         """Seconds a create whose outcome is unknown looks for its prediction (0: never)."""
-        return self._reconciling.window
+        return self._reconcile_window
 
     @property
     def max_response_bytes(self) -> int:
@@ -361,14 +398,13 @@ class Client(Resources):
             )
         copy._sender = sender
         copy._pool = self._pool
-        copy._create_rate = self._create_rate
-        copy._run_times = self._run_times
-        copy._reconciling = (
-            self._reconciling
+        copy._shared = self._shared
+        copy._reconcile_window = (
+            self._reconcile_window
             if reconcile_window is _UNSET
-            else attrs.evolve(self._reconciling, window=_reconcile_window(reconcile_window))
+            else _reconcile_window(reconcile_window)
         )
-        copy._bind(API(sender, self._pool, self._create_rate.observe))
+        copy._bind(API(sender, self._pool, self._shared.create_rate.observe))
         return copy
 
     def close(self) -> None:

@@ -56,6 +56,12 @@ def parse_body(response: httpx.Response, build: Callable[[Any], T]) -> T:
         raise _unreadable(
             response, f"with a body that is not JSON ({_describe_body(response)})"
         ) from None
+    return parse_data(response, data, build)
+
+
+def parse_data(response: httpx.Response, data: Any, build: Callable[[Any], T]) -> T:
+    """``build(data)`` for JSON read from ``response`` (a whole body, or one item of a page
+    parsed when reached); what it cannot read becomes ResponseParseError with the raw body."""
     try:
         return build(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:

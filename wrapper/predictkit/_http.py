@@ -199,11 +199,7 @@ class Sender:
         while True:
             content = None if call.body is None else call.body()
             assert content is None or isinstance(content, Generator), "a sync body for send"
-            request = self.build(http, call, content)
-            started = time.perf_counter()
-            timeout = call.attempt_timeout(self.timeout)
-            request.extensions["timeout"] = timeout.as_dict()
-            ends = call.response_deadline(timeout)
+            request, ends, started = self._attempt(http, call, content)
             outcome: httpx.Response | httpx.RequestError
             try:
                 outcome = http.send(request, stream=True, follow_redirects=_follow(http, call))
@@ -229,11 +225,7 @@ class Sender:
         while True:
             content = None if call.body is None else call.body()
             assert content is None or isinstance(content, AsyncGenerator), "an async body"
-            request = self.build(http, call, content)
-            started = time.perf_counter()
-            timeout = call.attempt_timeout(self.timeout)
-            request.extensions["timeout"] = timeout.as_dict()
-            ends = call.response_deadline(timeout)
+            request, ends, started = self._attempt(http, call, content)
             outcome: httpx.Response | httpx.RequestError
             try:
                 async with _aio.deadline(ends):
@@ -260,6 +252,19 @@ class Sender:
                     await content.aclose()
             await _aio.sleep(self._decide(call, request, outcome, attempt, started))
             attempt += 1
+
+    def _attempt(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        call: Call,
+        content: Generator[bytes, None, None] | AsyncGenerator[bytes, None] | None,
+    ) -> tuple[httpx.Request, float | None, float]:
+        """One attempt's request with its timeout (cut to the call's deadline), when its whole
+        response must have arrived (time.monotonic()), and when it started (for the log)."""
+        request = self.build(http, call, content)
+        timeout = call.attempt_timeout(self.timeout)
+        request.extensions["timeout"] = timeout.as_dict()
+        return request, call.response_deadline(timeout), time.perf_counter()
 
     def _limit(self, call: Call) -> _Limit:
         """How much of a 2xx body is read: the client's cap, or the call's own (kept, cut)."""
@@ -303,6 +308,8 @@ def _outside_api(error: E, call: Call) -> E:
 
 
 def _log_success(request: httpx.Request, response: httpx.Response, started: float) -> None:
+    if not log.isEnabledFor(logging.DEBUG):
+        return  # the usual case: no arguments computed for a line nobody reads
     elapsed = (time.perf_counter() - started) * 1000
     log.debug(
         "%s %s -> %s (%.1f ms)", request.method, request.url.path, response.status_code, elapsed

@@ -98,13 +98,6 @@ class ListedPrediction(_ClientBound, Prediction):
 
     _client: Client | None = attrs.field(default=None, repr=False, eq=False, alias="client")
 
-    @classmethod
-    def _of(cls, item: Prediction, client: Client) -> ListedPrediction:
-        listed = cls(**{f.name: getattr(item, f.name) for f in attrs.fields(Prediction) if f.init})
-        listed.additional_properties = item.additional_properties
-        listed._client = client
-        return listed
-
     def _refresh_from(self, other: PredictionWithDetails) -> PredictionWithIO:
         for field in attrs.fields(Prediction):
             setattr(self, field.name, getattr(other, field.name))

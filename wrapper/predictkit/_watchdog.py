@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import math
 import os
 import socket
 import threading
@@ -31,9 +32,15 @@ class Watchdog:
         self._fired: set[int] = set()
         self._ids = itertools.count()
         self._thread: threading.Thread | None = None
+        self._wakes_at = math.inf
+        """When the thread next wakes by itself (inf: only when notified)."""
 
     def arm(self, deadline: float, sock: socket.socket) -> int:
+        """Watch ``sock`` until ``deadline``. The thread is woken only when this deadline comes
+        before the one it already sleeps until: on the usual path (one read after another,
+        each with the same timeout) arming costs no thread switch."""
         with self._cond:
+            self._drop_disarmed()
             key = next(self._ids)
             heapq.heappush(self._heap, (deadline, key, sock))
             self._live.add(key)
@@ -42,8 +49,16 @@ class Watchdog:
                     target=self._run, name="predictkit-deadlines", daemon=True
                 )
                 self._thread.start()
-            self._cond.notify()
+            if deadline < self._wakes_at:
+                self._wakes_at = deadline  # the thread waits at most until then
+                self._cond.notify()
             return key
+
+    def _drop_disarmed(self) -> None:
+        """Pop the reads already over from the top of the heap (under the lock), so the heap
+        holds about as many entries as there are reads in progress."""
+        while self._heap and self._heap[0][1] not in self._live:
+            heapq.heappop(self._heap)
 
     def fired(self, key: int) -> bool:
         with self._cond:
@@ -61,14 +76,15 @@ class Watchdog:
     def _run(self) -> None:
         with self._cond:
             while True:
-                while self._heap and self._heap[0][1] not in self._live:
-                    heapq.heappop(self._heap)
+                self._drop_disarmed()
                 if not self._heap:
+                    self._wakes_at = math.inf
                     self._cond.wait()
                     continue
                 deadline, key, sock = self._heap[0]
                 left = deadline - time.monotonic()
                 if left > 0:
+                    self._wakes_at = deadline
                     self._cond.wait(left)
                     continue
                 heapq.heappop(self._heap)

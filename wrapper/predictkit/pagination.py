@@ -5,10 +5,16 @@ PaginatedResponse), and, when iterated, every item from here to the end of the l
 one page at a time so memory stays constant. ``by_page()`` yields pages; ``next_cursor`` lets a
 job stop and resume later. ``AsyncPaginator`` (from ``async_list()``) is both awaitable (the
 first page) and async-iterable (every item).
+
+A page built from ``Unparsed`` items (what the resources give it) parses each item into its
+typed model only when it is reached: by iteration, or all at once on the first read of
+``items``. A caller that reads the first few items of a page of 50 pays for those few; an item
+the server sent malformed raises its ResponseParseError when it is reached.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any, Generic, TypeVar
@@ -17,7 +23,7 @@ import attrs
 
 from predictkit._errors import InvalidInputError, ResponseParseError
 
-__all__ = ["AsyncPage", "AsyncPaginator", "Page", "PaginatedResponse"]
+__all__ = ["AsyncPage", "AsyncPaginator", "Page", "PaginatedResponse", "Unparsed"]
 
 T = TypeVar("T")
 
@@ -43,12 +49,22 @@ def check_limit(limit: object) -> None:
         raise InvalidInputError(f"limit must be a whole number >= 0 or None, not {limit!r}.")
 
 
-def _take(items: list[T], left: int | None) -> tuple[list[T], int | None]:
-    """The items iteration may still yield from a page, and the limit left after them."""
+def _take(page: _PageBase[T], left: int | None) -> tuple[Iterator[T], int | None]:
+    """The items iteration may still yield from a page (each parsed when reached), and the
+    limit left after them."""
     if left is None:
-        return items, None
-    taken = items[:left]
-    return taken, left - len(taken)
+        return page._each(), None
+    taken = min(left, page._count())
+    return itertools.islice(page._each(), taken), left - taken
+
+
+@attrs.frozen
+class Unparsed(Generic[T]):
+    """A page's items as the server sent them, and how to parse one into its typed model
+    (raising ResponseParseError for an item this client cannot read)."""
+
+    raw: list[Any]
+    parse: Callable[[Any], T] = attrs.field(repr=False)
 
 
 REMEMBERED_CURSORS = 64
@@ -97,7 +113,7 @@ class _Progress:
         self._seen.add(cursor)
 
     def _count_empty(self, page: _PageBase[Any]) -> None:
-        if page.items or page.next_cursor is None:
+        if page._count() or page.next_cursor is None:
             self._empty_run = 0
             return
         self._empty_run += 1
@@ -108,10 +124,13 @@ class _Progress:
             )
 
 
+def _shown(items: list[Any] | Unparsed[Any]) -> str:
+    return f"<{len(items.raw)} items>" if isinstance(items, Unparsed) else repr(items)
+
+
 @attrs.define(eq=False)
 class _PageBase(Generic[T]):
-    items: list[T]
-    """This page's items."""
+    _items: list[T] | Unparsed[T] = attrs.field(alias="items", repr=_shown)
     next_cursor: str | None
     """Cursor of the next (older) page; None on the last page."""
     previous_cursor: str | None
@@ -122,6 +141,35 @@ class _PageBase(Generic[T]):
     """Legacy; see next_url."""
     limit: int | None = attrs.field(default=None, kw_only=True, repr=False)
     """Most items iteration yields, counting from this page (None: no limit)."""
+
+    _parsed: list[T] = attrs.field(factory=list, init=False, repr=False)
+    """The leading items parsed so far, when ``_items`` is Unparsed."""
+
+    @property
+    def items(self) -> list[T]:
+        """This page's items (parsed, if they were not yet, on this first read)."""
+        if isinstance(self._items, Unparsed):
+            self._parsed.extend(map(self._items.parse, self._items.raw[len(self._parsed) :]))
+            self._items = self._parsed
+        return self._items
+
+    @items.setter
+    def items(self, value: list[T]) -> None:
+        self._items = value
+
+    def _count(self) -> int:
+        return len(self._items.raw if isinstance(self._items, Unparsed) else self._items)
+
+    def _each(self) -> Iterator[T]:
+        """This page's items, each parsed when reached (and kept: ``items`` reuses it)."""
+        if not isinstance(self._items, Unparsed):
+            yield from self._items
+            return
+        unparsed, parsed = self._items, self._parsed
+        for index in range(len(unparsed.raw)):
+            if index == len(parsed):
+                parsed.append(unparsed.parse(unparsed.raw[index]))
+            yield parsed[index]
 
     def has_next_page(self) -> bool:
         return self.next_cursor is not None
@@ -154,7 +202,7 @@ class Page(_PageBase[T]):
     def __iter__(self) -> Iterator[T]:
         left = self.limit
         for page in self.by_page():
-            items, left = _take(page.items, left)
+            items, left = _take(page, left)
             yield from items
             if left == 0:
                 return
@@ -189,7 +237,7 @@ class AsyncPage(_PageBase[T]):
     async def __aiter__(self) -> AsyncIterator[T]:
         left = self.limit
         async for page in self.by_page():
-            items, left = _take(page.items, left)
+            items, left = _take(page, left)
             for item in items:
                 yield item
             if left == 0:

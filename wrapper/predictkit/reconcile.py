@@ -48,10 +48,6 @@ from predictkit_api.models.prediction_list import PredictionList
 from predictkit._errors import APIConnectionError, PredictKitError, RateLimitError, ServerError
 from predictkit.model_ref import ModelRef
 
-__all__ = ["DEFAULT_RECONCILE_WINDOW"]
-
-DEFAULT_RECONCILE_WINDOW = 5.0
-"""Seconds an ambiguous create looks for its prediction before concluding it never arrived."""
 MAX_PAGES = 4
 """Pages of newest predictions (50 each) searched per look: a create is looked for among the
 200 newest, which bounds the cost when many predictions are being created at once."""

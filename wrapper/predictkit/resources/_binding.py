@@ -28,7 +28,14 @@ from predictkit._api import API, RawResponse, WriteOnce, json_body, recording
 from predictkit._call import Call
 from predictkit._errors import InvalidInputError, InvalidInputTypeError
 from predictkit.model_ref import ModelRef
-from predictkit.pagination import AsyncPage, AsyncPaginator, Page, check_limit, check_page_size
+from predictkit.pagination import (
+    AsyncPage,
+    AsyncPaginator,
+    Page,
+    Unparsed,
+    check_limit,
+    check_page_size,
+)
 
 __all__ = ["Binding"]
 
@@ -36,8 +43,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
 
-PageFields = tuple[list[T], str | None, str | None, str | None, str | None]
-"""A page's items, next and previous cursors, and (legacy) next and previous URLs."""
+PageFields = tuple[list[T] | Unparsed[T], str | None, str | None, str | None, str | None]
+"""A page's items (parsed, or parsed when reached), next and previous cursors, and (legacy)
+next and previous URLs."""
 FetchPage = Callable[[str | None], PageFields[T]]
 AsyncFetchPage = Callable[[str | None], Awaitable[PageFields[T]]]
 ParseList = Callable[[Any], Listing[T]]

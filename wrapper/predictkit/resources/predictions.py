@@ -25,12 +25,12 @@ from predictkit_api.models.prediction_list import PredictionList
 from predictkit import batch
 from predictkit._api import API, Call, Timeout
 from predictkit._cancelling import cancelling_after
-from predictkit._error_map import parse_body
+from predictkit._error_map import parse_body, parse_data
 from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._schedule import RunTimes
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
 from predictkit.model_ref import ModelRef
-from predictkit.pagination import AsyncPaginator, Page
+from predictkit.pagination import AsyncPaginator, Page, Unparsed
 from predictkit.resources._binding import Binding, apaged, paged
 from predictkit.resources._creating import (
     CreateStep,
@@ -67,6 +67,15 @@ __all__ = ["Poller", "Predictions", "PredictionsWithRawResponse"]
 Headers = Mapping[str, str] | None
 
 
+def _split_page(data: dict[str, Any]) -> tuple[list[Any], PredictionList]:
+    """A page's items, unread, and its other fields read by the generated model (which also
+    judges an ``items`` that is not a list: it refuses any but an empty one)."""
+    items = data["items"]
+    if not isinstance(items, list):
+        return [], PredictionList.from_dict(data)
+    return items, PredictionList.from_dict({**data, "items": []})
+
+
 class Predictions:
     """Predictions: ``client.predictions``."""
 
@@ -97,14 +106,20 @@ class Predictions:
 
     def _page(
         self, response: httpx.Response
-    ) -> tuple[list[ListedPrediction], str | None, str | None, str | None, str | None]:
-        data = parse_body(response, PredictionList.from_dict)
+    ) -> tuple[Unparsed[ListedPrediction], str | None, str | None, str | None, str | None]:
+        """A page's fields; its items are parsed (and bound) only when reached."""
+        raw, data = parse_body(response, _split_page)
 
         def url(value: object) -> str | None:
             return value if isinstance(value, str) else None
 
+        def item(each: object) -> ListedPrediction:
+            listed = parse_data(response, each, ListedPrediction.from_dict)
+            listed._client = self._client
+            return listed
+
         return (
-            [ListedPrediction._of(item, self._client) for item in data.items],
+            Unparsed(raw, item),
             data.next_cursor,
             data.previous_cursor,
             url(data.next_url),
