@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from predictkit import Client, InvalidInputError
+from predictkit.predictions import CreatePredictionParams
 
 TOKEN = "tok_json-input-test"
 
@@ -20,9 +20,9 @@ def mode(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def create(mode: str, params: dict[str, Any]) -> list[str]:
-    """Create through a transport that records every request (and answers none usefully)."""
-    seen: list[str] = []
+def create(mode: str, params: CreatePredictionParams, seen: list[str]) -> None:
+    """Create through a transport that records every request in ``seen`` (and answers none
+    usefully)."""
 
     def record(request: httpx.Request) -> httpx.Response:
         seen.append(f"{request.method} {request.url.path}")
@@ -40,7 +40,6 @@ def create(mode: str, params: dict[str, Any]) -> list[str]:
             client.predictions.create(params, model="acme/echo")
         else:
             asyncio.run(client.predictions.async_create(params, model="acme/echo"))
-    return seen
 
 
 @pytest.mark.parametrize(
@@ -61,7 +60,7 @@ def test_an_input_json_cannot_carry_is_refused_before_sending(
     photo.write_bytes(b"\x89PNG")
     seen: list[str] = []
     with pytest.raises(InvalidInputError) as info:
-        seen = create(mode, {"input": {"image": photo, "deep": [{"x": value}]}})
+        create(mode, {"input": {"image": photo, "deep": [{"x": value}]}}, seen)
     assert seen == []  # neither the upload nor the create was sent
     message = str(info.value)
     assert "params['input']" in message
