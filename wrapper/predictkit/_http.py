@@ -43,7 +43,12 @@ from predictkit._error_map import (
     not_sent,
     retry_after,
 )
-from predictkit._errors import APIError, CreateOutcomeUnknownError, MissingTokenError
+from predictkit._errors import (
+    APIError,
+    CreateOutcomeUnknownError,
+    InvalidInputError,
+    MissingTokenError,
+)
 
 log = logging.getLogger("predictkit")
 
@@ -126,9 +131,21 @@ class Sender:
         kwargs = dict(call.kwargs)
         headers = {"Accept-Encoding": ACCEPT_ENCODING, **self.headers, **kwargs.pop("headers", {})}
         headers["Authorization"] = f"Bearer {self.token}"
-        return http.build_request(
-            url=self.base_url + kwargs.pop("url"), headers=headers, timeout=self.timeout, **kwargs
-        )
+        path = kwargs.pop("url")
+        try:
+            return http.build_request(
+                url=self.base_url + path, headers=headers, timeout=self.timeout, **kwargs
+            )
+        except (TypeError, ValueError, httpx.InvalidURL) as exc:
+            # A body json cannot encode (NaN, a set), a query too long for a URL, a header
+            # value httpx cannot encode: nothing was sent. The cause's own text may quote a
+            # header value, so it is not shown.
+            raise InvalidInputError(
+                f"{str(kwargs.get('method', '')).upper()} {path} was not sent: "
+                f"its arguments cannot form a request ({type(exc).__name__}). Pass JSON values "
+                "(dicts with string keys, lists, strings, finite numbers, booleans, None), "
+                "strings of a sensible length and ASCII header values."
+            ) from None
 
     def _build_url(
         self,
