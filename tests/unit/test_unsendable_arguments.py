@@ -67,3 +67,24 @@ def test_an_unsendable_argument_is_invalid_input_and_nothing_is_sent(mode: str, 
     assert seen == []
     assert "caf" not in str(info.value)  # a header value is never quoted
     assert "X-Evil" not in str(info.value)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("name", ["..", ".", ""])
+def test_a_name_that_would_address_another_path_is_refused(mode: str, name: str) -> None:
+    """httpx resolves dot segments, so users.get("..") sent GET /v1 and
+    uploads.complete("..", ...) POST /v1/complete; an empty name got the server's 307."""
+    client, seen = client_and_log()
+    calls: list[Callable[[str], Any]] = [
+        lambda p: getattr(client.users, f"{p}get")(name),
+        lambda p: getattr(client.variables, f"{p}delete")(name),
+        lambda p: getattr(client.uploads, f"{p}complete")(name, etags=["e"]),
+    ]
+    with client:
+        for call in calls:
+            with pytest.raises(InvalidInputError, match="another path"):
+                if mode == "sync":
+                    call("")
+                else:
+                    asyncio.run(call("async_"))
+    assert seen == []

@@ -54,6 +54,9 @@ log = logging.getLogger("predictkit")
 
 E = TypeVar("E", bound=APIError)
 
+_DOT_OR_EMPTY = frozenset({"", ".", ".."})
+"""Path segments no API path has (see Sender.build)."""
+
 _AWAY = ("authorization", "cookie", "proxy-authorization")
 """Headers a URL outside the API never gets from an http_client's defaults (meant for the API)."""
 
@@ -132,6 +135,14 @@ class Sender:
         headers = {"Accept-Encoding": ACCEPT_ENCODING, **self.headers, **kwargs.pop("headers", {})}
         headers["Authorization"] = f"Bearer {self.token}"
         path = kwargs.pop("url")
+        if _DOT_OR_EMPTY.intersection(path.split("/")[1:]):
+            # httpx resolves dot segments: users.get("..") would send GET /v1, and
+            # uploads.complete("..") POST /v1/complete. No API path has an empty, "." or ".."
+            # segment, so one can only come from an argument.
+            raise InvalidInputError(
+                f"{str(kwargs.get('method', '')).upper()} {path} was not sent: a name or id in "
+                "it is empty, '.' or '..', which would address another path."
+            )
         try:
             return http.build_request(
                 url=self.base_url + path, headers=headers, timeout=self.timeout, **kwargs
