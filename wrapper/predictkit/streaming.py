@@ -127,7 +127,7 @@ class SSEDecoder:
         raw = "\n".join(data)
         try:
             payload = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
             raise StreamError(
                 f"Stream event {event_id!r} has data that is not JSON: {raw[:200]!r}"
             ) from None
