@@ -42,7 +42,7 @@ import attrs
 import httpx
 
 from predictkit._call import Body, Call, Retry, Target, WriteOnce
-from predictkit._checks import positive_seconds
+from predictkit._checks import positive_seconds, sendable_header
 from predictkit._error_map import parse_body
 from predictkit._errors import InvalidInputError, InvalidInputTypeError, NotFoundError
 from predictkit._http import Sender
@@ -106,6 +106,12 @@ def _headers(extra: Mapping[str, str] | None) -> dict[str, str]:
         raise InvalidInputError(
             "extra_headers may not set Authorization: the client sends the token itself."
         )
+    for name, value in extra.items():
+        if not sendable_header(name, value):
+            raise InvalidInputError(
+                f"extra_headers[{name!r}] has a name or value httpx cannot send (line breaks, "
+                "control or non-ASCII characters). (The value is not shown.)"
+            )
     return dict(extra)
 
 

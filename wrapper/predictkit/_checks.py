@@ -13,3 +13,14 @@ def positive_seconds(value: object) -> bool:
         and math.isfinite(value)
         and value > 0
     )
+
+
+def sendable_header(name: str, value: str) -> bool:
+    """Whether httpx can send this header: a non-empty name of printable ASCII without spaces,
+    a value of printable ASCII (spaces allowed). Anything else fails inside httpx at send time
+    with an error that may quote the value (a credential)."""
+    return bool(name) and _printable_ascii(name) and _printable_ascii(value.replace(" ", "x"))
+
+
+def _printable_ascii(text: str) -> bool:
+    return all(char.isascii() and char.isprintable() and not char.isspace() for char in text)

@@ -18,7 +18,7 @@ from predictkit_api.api import Resources
 from predictkit import _aio
 from predictkit._api import API
 from predictkit._body import DEFAULT_MAX_RESPONSE_BYTES
-from predictkit._checks import positive_seconds
+from predictkit._checks import positive_seconds, sendable_header
 from predictkit._errors import (
     ClientClosedError,
     InvalidInputError,
@@ -237,7 +237,7 @@ def _headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     for name, value in (headers or {}).items():
         if not isinstance(name, str) or not isinstance(value, str):
             raise InvalidInputTypeError("headers must map header names (str) to values (str).")
-        if not name or _token_problem(name) or _token_problem(value.replace(" ", "x")):
+        if not sendable_header(name, value):
             raise InvalidInputError(
                 f"Header {name!r} has a name or value httpx cannot send (line breaks, control "
                 "or non-ASCII characters). (The value is not shown.)"

@@ -43,11 +43,19 @@ from predictkit._error_map import (
     not_sent,
     retry_after,
 )
-from predictkit._errors import APIError, CreateOutcomeUnknownError, MissingTokenError
+from predictkit._errors import (
+    APIError,
+    CreateOutcomeUnknownError,
+    InvalidInputError,
+    MissingTokenError,
+)
 
 log = logging.getLogger("predictkit")
 
 E = TypeVar("E", bound=APIError)
+
+_DOT_OR_EMPTY = frozenset({"", ".", ".."})
+"""Path segments no API path has (see Sender.build)."""
 
 _AWAY = ("authorization", "cookie", "proxy-authorization")
 """Headers a URL outside the API never gets from an http_client's defaults (meant for the API)."""
@@ -126,9 +134,29 @@ class Sender:
         kwargs = dict(call.kwargs)
         headers = {"Accept-Encoding": ACCEPT_ENCODING, **self.headers, **kwargs.pop("headers", {})}
         headers["Authorization"] = f"Bearer {self.token}"
-        return http.build_request(
-            url=self.base_url + kwargs.pop("url"), headers=headers, timeout=self.timeout, **kwargs
-        )
+        path = kwargs.pop("url")
+        if _DOT_OR_EMPTY.intersection(path.split("/")[1:]):
+            # httpx resolves dot segments: users.get("..") would send GET /v1, and
+            # uploads.complete("..") POST /v1/complete. No API path has an empty, "." or ".."
+            # segment, so one can only come from an argument.
+            raise InvalidInputError(
+                f"{str(kwargs.get('method', '')).upper()} {path} was not sent: a name or id in "
+                "it is empty, '.' or '..', which would address another path."
+            )
+        try:
+            return http.build_request(
+                url=self.base_url + path, headers=headers, timeout=self.timeout, **kwargs
+            )
+        except (TypeError, ValueError, httpx.InvalidURL) as exc:
+            # A body json cannot encode (NaN, a set), a query too long for a URL, a header
+            # value httpx cannot encode: nothing was sent. The cause's own text may quote a
+            # header value, so it is not shown.
+            raise InvalidInputError(
+                f"{str(kwargs.get('method', '')).upper()} {path} was not sent: "
+                f"its arguments cannot form a request ({type(exc).__name__}). Pass JSON values "
+                "(dicts with string keys, lists, strings, finite numbers, booleans, None), "
+                "strings of a sensible length and ASCII header values."
+            ) from None
 
     def _build_url(
         self,

@@ -51,6 +51,7 @@ from predictkit._reconnect import (
 )
 
 __all__ = [
+    "MAX_EVENT_ID",
     "MAX_RECONNECTS",
     "QUIET_BEFORE_CHECK",
     "TERMINAL_EVENTS",
@@ -59,6 +60,11 @@ __all__ = [
     "PredictionStreamEvent",
     "SSEDecoder",
 ]
+
+MAX_EVENT_ID = 1024
+"""Longest event id accepted: each id is sent back as ``after_id`` in the URL of the next
+connection. The API's ids are short integers; this bounds what a hostile server can make the
+client put in a URL (httpx refuses a query over 64 KiB with an untyped error)."""
 
 DEFAULT_IDLE = 30.0
 """Longest quiet gap (seconds) we ask the server to hold a stream open between events."""
@@ -92,6 +98,11 @@ class SSEDecoder:
         name, _, value = line.partition(":")
         value = value.removeprefix(" ")
         if name == "id":
+            if len(value) > MAX_EVENT_ID:
+                raise StreamError(
+                    f"The server sent an event id of {len(value):,} characters (at most "
+                    f"{MAX_EVENT_ID:,} can be a resume point in a URL): {value[:40]!r}..."
+                )
             self._id = value
         elif name == "event":
             self._event = value
@@ -116,7 +127,7 @@ class SSEDecoder:
         raw = "\n".join(data)
         try:
             payload = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
             raise StreamError(
                 f"Stream event {event_id!r} has data that is not JSON: {raw[:200]!r}"
             ) from None

@@ -105,7 +105,7 @@ def verify_webhook(
         )
     try:
         return json.loads(bytes(payload))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
         raise WebhookVerificationError("The signed body is not JSON.") from None
 
 

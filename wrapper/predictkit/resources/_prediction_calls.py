@@ -13,6 +13,7 @@ openapi.yaml, but would split one call into two URL shapes).
 from __future__ import annotations
 
 import inspect
+import json
 import math
 import re
 import time
@@ -226,6 +227,7 @@ def _checked_params(
         raise InvalidInputError(
             f"params['input'] must be a JSON object (a dict), not {type(params['input']).__name__}."
         )
+    check_json_input(params["input"])
     body: dict[str, Any] = {"model": str(ref), "input": dict(params["input"])}
     webhook = params.get("webhook")
     if webhook is not None:
@@ -241,6 +243,22 @@ def _checked_params(
             raise InvalidInputError(f"params['stream'] must be True or False, not {stream!r}.")
         body["stream"] = stream
     return body, validate, stream is True
+
+
+def check_json_input(input_: Mapping[str, Any]) -> None:
+    """Refuse, before any upload or request, an input JSON cannot carry (NaN or infinity, a
+    set, an arbitrary object, a non-string key): httpx would fail deep inside ``json`` with a
+    bare ValueError or TypeError. Files are set aside first: they are uploaded, not encoded."""
+    from predictkit._files import replace_files  # noqa: PLC0415 (a get never needs it)
+
+    try:
+        json.dumps(replace_files(input_, lambda _file, _at: None), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(
+            f"params['input'] cannot be sent as JSON ({exc}): use dicts with string keys, "
+            "lists, strings, finite numbers, booleans and None (files as a Path, bytes or a "
+            "binary file)."
+        ) from None
 
 
 def created_id(response: httpx.Response) -> str | None:
