@@ -111,6 +111,10 @@ class Sender:
     policy: RetryPolicy
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     """Largest decoded body (or stream event) held in memory; see predictkit._body."""
+    _merged: list[tuple[list[tuple[bytes, bytes]], httpx.Headers]] = attrs.field(
+        init=False, factory=list, eq=False, repr=False
+    )
+    """The last http client defaults seen, and them merged with ours (at most one entry)."""
 
     def build(
         self,
@@ -124,11 +128,36 @@ class Sender:
         if not self.token:
             raise MissingTokenError()
         kwargs = dict(call.kwargs)
-        headers = {"Accept-Encoding": ACCEPT_ENCODING, **self.headers, **kwargs.pop("headers", {})}
-        headers["Authorization"] = f"Bearer {self.token}"
-        return http.build_request(
-            url=self.base_url + kwargs.pop("url"), headers=headers, timeout=self.timeout, **kwargs
-        )
+        url = self.base_url + kwargs.pop("url")
+        own = kwargs.pop("headers", None)
+        if own or http.cookies or http.params:  # httpx merges everything, as for any request
+            headers = {**self._api_headers, **(own or {}), "Authorization": self._auth}
+            return http.build_request(url=url, headers=headers, timeout=self.timeout, **kwargs)
+        # The usual call (a get, a page): what http.build_request would send, without merging
+        # the same constant headers into the client's defaults each time (``_attempt`` sets
+        # the timeout; the Request copies the headers).
+        return httpx.Request(url=url, headers=self._merged_headers(http), **kwargs)
+
+    @property
+    def _api_headers(self) -> dict[str, str]:
+        return {"Accept-Encoding": ACCEPT_ENCODING, **self.headers}
+
+    @property
+    def _auth(self) -> str:
+        return f"Bearer {self.token}"
+
+    def _merged_headers(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Headers:
+        """The http client's default headers with this Sender's and the token over them (not to
+        be changed: shared by later calls); made again only when the defaults differ from the
+        last ones seen."""
+        defaults = http.headers.raw
+        last = self._merged[0] if self._merged else None
+        if last is None or last[0] != defaults:
+            merged = httpx.Headers(http.headers)
+            merged.update({**self._api_headers, "Authorization": self._auth})
+            last = (defaults, merged)
+            self._merged[:] = [last]  # one entry: a Sender meets one client's defaults
+        return last[1]
 
     def _build_url(
         self,
