@@ -32,7 +32,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from predictkit import Client
+from predictkit import Client, CreatePredictionParams
 from predictkit.testing import ReferenceServer
 
 from benchmarks._harness import served
@@ -176,8 +176,8 @@ def main() -> None:
             server = stack.enter_context(served())
             seed(server, 499)
             with Client(access_token=server.token, api_base_url=server.url) as client:
-                text = {"input": {"text": "x" * 200}}
-                pid = client.predictions.create(text, "demo/echo", wait=True).id
+                params: CreatePredictionParams = {"input": {"text": "x" * 200}}
+                pid = client.predictions.create(params, "demo/echo", wait=True).id
             figures, clients = contenders(None, pid, server.token, server.url)
             clock = time.process_time  # the watchdog's thread included
         else:

@@ -6,19 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from predictkit.resources import _prediction_calls
 from predictkit.resources._prediction_calls import PerCall, list_plan
+from predictkit_api.api.predictions import list_predictions
 
 
 def test_the_first_call_is_built_once_and_reused(monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[dict[str, Any]] = []
-    real = _prediction_calls.list_predictions.build_request
+    real = list_predictions.build_request
 
     def counting(**kwargs: Any) -> dict[str, Any]:
         built.append(kwargs)
-        return real(**kwargs)
+        request: dict[str, Any] = real(**kwargs)
+        return request
 
-    monkeypatch.setattr(_prediction_calls.list_predictions, "build_request", counting)
+    monkeypatch.setattr(list_predictions, "build_request", counting)
     plan = list_plan({"page_size": 20}, ["succeeded"], None, PerCall(timeout=5))
     assert len(built) == 1
     first = plan.call(None)
