@@ -351,8 +351,11 @@ NOT_AT_FIRST_GET = (
     "predictkit._files",
     "predictkit._parts",
     "predictkit._sources",
+    "predictkit.batch",
+    "predictkit._batching",
+    "predictkit._journal",
 )
-"""Nor does a first ``get()``: uploads and webhooks wait for their own first use."""
+"""Nor does a first ``get()``: uploads, webhooks and create_many wait for their own first use."""
 
 
 def test_import_is_light_and_does_no_io() -> None:

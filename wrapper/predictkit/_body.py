@@ -50,9 +50,10 @@ class Decoder:
     into more than DECODE_STEP bytes at a time."""
 
     def __init__(self, headers: httpx.Headers) -> None:
+        value = headers.get("content-encoding")
         codings = [
             c.strip().lower()
-            for c in headers.get("content-encoding", "").split(",")
+            for c in (value.split(",") if value else ())
             if c.strip() and c.strip().lower() != "identity"
         ]
         if len(codings) > 1 or (codings and codings[0] not in ("gzip", "deflate")):
@@ -61,6 +62,8 @@ class Decoder:
                 f"(this client asks for {ACCEPT_ENCODING!r})"
             )
         self._coding = codings[0] if codings else None
+        self.identity = self._coding is None
+        """Nothing to decode: the bytes read are the body."""
         self._zlib: Any = None
         self._head = b""  # deflate: the first bytes, until they tell which flavour it is
         if self._coding == "gzip":
@@ -149,6 +152,11 @@ class _Collector:
 
     def add(self, raw: bytes, final: bool = False) -> bool:
         """True when the body is complete (or cut at the limit)."""
+        if self.decoder.identity and self.size + len(raw) <= self.limit:
+            if raw:  # the usual case: an uncompressed chunk within the limit, kept as it is
+                self.parts.append(raw)
+                self.size += len(raw)
+            return final
         pieces = itertools.chain(self.decoder.feed(raw), [self.decoder.flush()] if final else [])
         for piece in pieces:
             if self.size + len(piece) > self.limit:
@@ -162,7 +170,7 @@ class _Collector:
         return final
 
     def done(self) -> bytes:
-        body = b"".join(self.parts)
+        body = self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
         # Later code reads response.content: the bounded, decoded body takes its place.
         self.response._content = body
         return body

@@ -119,6 +119,10 @@ class Sender:
     policy: RetryPolicy
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     """Largest decoded body (or stream event) held in memory; see predictkit._body."""
+    _merged: list[tuple[list[tuple[bytes, bytes]], httpx.Headers]] = attrs.field(
+        init=False, factory=list, eq=False, repr=False
+    )
+    """The last http client defaults seen, and them merged with ours (at most one entry)."""
 
     def build(
         self,
@@ -132,8 +136,6 @@ class Sender:
         if not self.token:
             raise MissingTokenError()
         kwargs = dict(call.kwargs)
-        headers = {"Accept-Encoding": ACCEPT_ENCODING, **self.headers, **kwargs.pop("headers", {})}
-        headers["Authorization"] = f"Bearer {self.token}"
         path = kwargs.pop("url")
         if _DOT_OR_EMPTY.intersection(path.split("/")[1:]):
             # httpx resolves dot segments: users.get("..") would send GET /v1, and
@@ -143,10 +145,16 @@ class Sender:
                 f"{str(kwargs.get('method', '')).upper()} {path} was not sent: a name or id in "
                 "it is empty, '.' or '..', which would address another path."
             )
+        url = self.base_url + path
+        own = kwargs.pop("headers", None)
         try:
-            return http.build_request(
-                url=self.base_url + path, headers=headers, timeout=self.timeout, **kwargs
-            )
+            if own or http.cookies or http.params:  # httpx merges everything, as for any request
+                headers = {**self._api_headers, **(own or {}), "Authorization": self._auth}
+                return http.build_request(url=url, headers=headers, timeout=self.timeout, **kwargs)
+            # The usual call (a get, a page): what http.build_request would send, without
+            # merging the same constant headers into the client's defaults each time
+            # (``_attempt`` sets the timeout; the Request copies the headers).
+            return httpx.Request(url=url, headers=self._merged_headers(http), **kwargs)
         except (TypeError, ValueError, httpx.InvalidURL) as exc:
             # A body json cannot encode (NaN, a set), a query too long for a URL, a header
             # value httpx cannot encode: nothing was sent. The cause's own text may quote a
@@ -157,6 +165,27 @@ class Sender:
                 "(dicts with string keys, lists, strings, finite numbers, booleans, None), "
                 "strings of a sensible length and ASCII header values."
             ) from None
+
+    @property
+    def _api_headers(self) -> dict[str, str]:
+        return {"Accept-Encoding": ACCEPT_ENCODING, **self.headers}
+
+    @property
+    def _auth(self) -> str:
+        return f"Bearer {self.token}"
+
+    def _merged_headers(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Headers:
+        """The http client's default headers with this Sender's and the token over them (not to
+        be changed: shared by later calls); made again only when the defaults differ from the
+        last ones seen."""
+        defaults = http.headers.raw
+        last = self._merged[0] if self._merged else None
+        if last is None or last[0] != defaults:
+            merged = httpx.Headers(http.headers)
+            merged.update({**self._api_headers, "Authorization": self._auth})
+            last = (defaults, merged)
+            self._merged[:] = [last]  # one entry: a Sender meets one client's defaults
+        return last[1]
 
     def _build_url(
         self,

@@ -165,11 +165,14 @@ class _PageBase(Generic[T]):
         if not isinstance(self._items, Unparsed):
             yield from self._items
             return
-        unparsed, parsed = self._items, self._parsed
-        for index in range(len(unparsed.raw)):
-            if index == len(parsed):
-                parsed.append(unparsed.parse(unparsed.raw[index]))
-            yield parsed[index]
+        parse, parsed = self._items.parse, self._parsed
+        for index, data in enumerate(self._items.raw):
+            if index < len(parsed):  # parsed already (by an earlier walk or a read of items)
+                yield parsed[index]
+            else:
+                item = parse(data)
+                parsed.append(item)
+                yield item
 
     def has_next_page(self) -> bool:
         return self.next_cursor is not None

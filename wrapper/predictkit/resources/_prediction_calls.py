@@ -134,8 +134,12 @@ class ListPlan:
     page_size: int | None
     statuses: list[PredictionStatus] | None
     per_call: PerCall
+    first: Call
+    """The first page's Call, built (which checks the per-call options) before any is sent."""
 
     def call(self, cursor: str | None) -> Call:
+        if cursor == self.cursor:
+            return self.first  # a Call is immutable: built once, sent as often as needed
         return list_call(cursor, self.page_size, self.statuses, self.per_call)
 
 
@@ -146,9 +150,9 @@ def list_plan(
     per_call: PerCall,
 ) -> ListPlan:
     """Check every argument of ``list``/``async_list`` before anything is sent."""
-    plan = ListPlan(*_list_args(options, statuses, limit), per_call)
-    plan.call(plan.cursor)  # checks the per-call options
-    return plan
+    cursor, page_size, checked = _list_args(options, statuses, limit)
+    first = list_call(cursor, page_size, checked, per_call)
+    return ListPlan(cursor, page_size, checked, per_call, first)
 
 
 def create_call(

@@ -15,6 +15,7 @@ import contextlib
 import functools
 import os
 import time
+import types
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
@@ -22,7 +23,6 @@ import attrs
 import httpx
 from predictkit_api.models.prediction_list import PredictionList
 
-from predictkit import batch
 from predictkit._api import API, Call, Timeout
 from predictkit._cancelling import cancelling_after
 from predictkit._error_map import parse_body, parse_data
@@ -60,6 +60,7 @@ from predictkit.waiting import (
 )
 
 if TYPE_CHECKING:
+    from predictkit import batch
     from predictkit._client import Client
 
 __all__ = ["Poller", "Predictions", "PredictionsWithRawResponse"]
@@ -74,6 +75,20 @@ def _split_page(data: dict[str, Any]) -> tuple[list[Any], PredictionList]:
     if not isinstance(items, list):
         return [], PredictionList.from_dict(data)
     return items, PredictionList.from_dict({**data, "items": []})
+
+
+class _FromBatch:
+    """A method of predictkit.batch, imported on first use: a get or a list never loads the
+    batch machinery (its threads, journal and pacing)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        from predictkit import batch  # noqa: PLC0415 - on first use, see above
+
+        method = getattr(batch, self._name)
+        return method if instance is None else types.MethodType(method, instance)
 
 
 class Predictions:
@@ -93,8 +108,12 @@ class Predictions:
         """The same calls, each returning a RawResponse (headers, status, ``.parsed``)."""
         return PredictionsWithRawResponse(self)
 
-    create_many = batch.create_many  # many inputs at the account's rate limit: predictkit.batch
-    async_create_many = batch.async_create_many
+    if TYPE_CHECKING:
+        create_many = batch.create_many  # many inputs at the account's rate limit
+        async_create_many = batch.async_create_many
+    else:
+        create_many = _FromBatch("create_many")
+        async_create_many = _FromBatch("async_create_many")
 
     def _prediction(self, response: httpx.Response) -> PredictionWithIO:
         return self._bind(parse_body(response, PredictionWithIO.from_dict))
