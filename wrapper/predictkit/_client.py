@@ -15,7 +15,7 @@ import attrs
 import httpx
 from predictkit_api.api import Resources
 
-from predictkit import _aio
+from predictkit import _aio, _deadline_backend
 from predictkit._api import API
 from predictkit._body import DEFAULT_MAX_RESPONSE_BYTES
 from predictkit._checks import positive_seconds, sendable_header
@@ -79,6 +79,8 @@ class _Pool:
         async_transport: httpx.AsyncBaseTransport | None,
     ) -> None:
         self._sync = http_client
+        if http_client is not None:
+            _deadline_backend.install(http_client)
         self._owns_sync = http_client is None
         self._async_given = async_http_client
         self._transport = transport
@@ -95,6 +97,7 @@ class _Pool:
         with self._lock:
             if self._sync is None:
                 self._sync = httpx.Client(transport=self._transport, follow_redirects=False)
+                _deadline_backend.install(self._sync)
             return self._sync
 
     async def for_running_loop(self) -> httpx.AsyncClient:

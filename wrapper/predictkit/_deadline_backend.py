@@ -1,0 +1,149 @@
+"""A hard deadline for a sync attempt's every socket operation, before the response exists.
+
+httpx's timeouts apply to each socket operation, so a server dripping its response *headers*
+a byte at a time resets the read timeout with every byte and holds a sync call until httpcore's
+header size limit. (Once a response exists, predictkit._body bounds its body; async attempts run
+under asyncio.timeout.) The network backend here sits under httpcore's connection pool: while a
+deadline is set for the current context (`within`, around one attempt's ``http.send``), every
+connect, TLS handshake, read and write of the connection in use waits at most the time left,
+and none starts once it is spent, so the attempt ends at its deadline with httpcore's own
+ConnectTimeout, WriteTimeout or ReadTimeout. Outside `within` it only passes calls through.
+
+It is installed (`install`) on the pools of the httpx.Client a predictkit Client uses, built
+there or passed in. httpx gives no public way to choose a pool's backend, so this sets the
+pool's ``_network_backend``; where that attribute is missing (another httpx, a transport that
+is not an httpx.HTTPTransport) nothing is installed and sync headers keep httpx's per-read
+bound. Connections a passed-in http_client opened before it was installed keep their old
+streams. What no backend can bound: the system's DNS lookup, and the wait for a free pooled
+connection (bounded by the timeout's pool value).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import ssl
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import httpcore
+import httpx
+
+WRITE_SLICE = 16 * 1024
+"""The most bytes handed to one write: httpcore's write loops over send() with the timeout it
+was given, so a peer taking bytes slowly could stretch a large write; the time left is checked
+again between slices."""
+
+EXPIRED = "the response did not complete within its deadline"
+
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "predictkit_deadline", default=None
+)
+
+
+@contextlib.contextmanager
+def within(deadline: float | None) -> Iterator[None]:
+    """Bound the socket operations of the block to ``deadline`` (time.monotonic(); None:
+    httpx's per-operation timeouts only)."""
+    token = _deadline.set(deadline)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _capped(timeout: float | None, error: type[httpcore.TimeoutException]) -> float | None:
+    """``timeout`` cut to the time left before the current deadline; raise ``error`` when none
+    is left."""
+    deadline = _deadline.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error(EXPIRED)
+    return left if timeout is None else min(timeout, left)
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A connection whose operations are cut to the current deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _capped(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if len(buffer) <= WRITE_SLICE:
+            self._inner.write(buffer, _capped(timeout, httpcore.WriteTimeout))
+            return
+        view = memoryview(buffer)
+        for start in range(0, len(view), WRITE_SLICE):
+            piece = bytes(view[start : start + WRITE_SLICE])
+            self._inner.write(piece, _capped(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        capped = _capped(timeout, httpcore.ConnectTimeout)
+        return DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, capped))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """Opens `DeadlineStream` connections through another backend."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        capped = _capped(timeout, httpcore.ConnectTimeout)
+        stream = self._inner.connect_tcp(host, port, capped, local_address, socket_options)
+        return DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        capped = _capped(timeout, httpcore.ConnectTimeout)
+        return DeadlineStream(self._inner.connect_unix_socket(path, capped, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def install(client: httpx.Client) -> bool:
+    """Put a DeadlineBackend under every pool of ``client`` (its transport and its proxy
+    mounts); True when every transport that talks to a network has one."""
+    transports = [client._transport, *client._mounts.values()]  # noqa: SLF001 - see the module docstring
+    covered = True
+    for transport in transports:
+        if transport is None or isinstance(transport, httpx.MockTransport):
+            continue
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if isinstance(backend, DeadlineBackend):
+            continue
+        if not isinstance(backend, httpcore.NetworkBackend):
+            covered = False
+            continue
+        pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]  # noqa: SLF001
+    return covered
