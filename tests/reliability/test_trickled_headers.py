@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from predictkit import APITimeoutError, Client, WaitOptions, WaitTimeoutError
 from predictkit._deadline_backend import DeadlineBackend, install
@@ -215,11 +216,9 @@ def test_the_deadline_backend_is_under_the_clients_own_pool_and_a_passed_one() -
     with Client("t", "http://127.0.0.1:9/v1") as ours:
         pool = ours._pool.sync()._transport._pool  # type: ignore[attr-defined]
         assert isinstance(pool._network_backend, DeadlineBackend)
-    import httpx  # noqa: PLC0415
-
     with httpx.Client() as theirs:
         Client("t", "http://127.0.0.1:9/v1", http_client=theirs)
         assert isinstance(theirs._transport._pool._network_backend, DeadlineBackend)  # type: ignore[attr-defined]
-        assert install(theirs) is True  # installing twice keeps one layer
+        install(theirs)  # installing twice keeps one layer
         inner = theirs._transport._pool._network_backend._inner  # type: ignore[attr-defined]
         assert not isinstance(inner, DeadlineBackend)

@@ -20,20 +20,23 @@ connection (bounded by the timeout's pool value).
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
+import socket
 import ssl
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import httpcore
 import httpx
 
-WRITE_SLICE = 16 * 1024
-"""The most bytes handed to one write: httpcore's write loops over send() with the timeout it
-was given, so a peer taking bytes slowly could stretch a large write; the time left is checked
-again between slices."""
+from predictkit._watchdog import WATCHDOG
+
+SMALL_WRITE = 16 * 1024
+"""Writes up to this size fit an idle connection's send buffer: one send(), which waits at most
+the time left. httpcore's write loops over send() with the timeout it was given, so a larger
+one (an upload) could be stretched by a peer taking bytes slowly: the watchdog that bounds sync
+body reads (predictkit._watchdog) ends it at the deadline."""
 
 EXPIRED = "the response did not complete within its deadline"
 
@@ -42,15 +45,20 @@ _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-@contextlib.contextmanager
-def within(deadline: float | None) -> Iterator[None]:
+class within:  # lower case: used like a function, ``with within(deadline):``
     """Bound the socket operations of the block to ``deadline`` (time.monotonic(); None:
-    httpx's per-operation timeouts only)."""
-    token = _deadline.set(deadline)
-    try:
-        yield
-    finally:
-        _deadline.reset(token)
+    httpx's per-operation timeouts only). A class, not a generator: it runs on every attempt."""
+
+    __slots__ = ("_deadline", "_token")
+
+    def __init__(self, deadline: float | None) -> None:
+        self._deadline = deadline
+
+    def __enter__(self) -> None:
+        self._token = _deadline.set(self._deadline)
+
+    def __exit__(self, *exc: object) -> None:
+        _deadline.reset(self._token)
 
 
 def _capped(timeout: float | None, error: type[httpcore.TimeoutException]) -> float | None:
@@ -75,13 +83,22 @@ class DeadlineStream(httpcore.NetworkStream):
         return self._inner.read(max_bytes, _capped(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if len(buffer) <= WRITE_SLICE:
-            self._inner.write(buffer, _capped(timeout, httpcore.WriteTimeout))
+        capped = _capped(timeout, httpcore.WriteTimeout)
+        deadline = _deadline.get()
+        sock = None
+        if deadline is not None and len(buffer) > SMALL_WRITE:
+            sock = self._inner.get_extra_info("socket")
+        if deadline is None or not isinstance(sock, socket.socket):
+            self._inner.write(buffer, capped)
             return
-        view = memoryview(buffer)
-        for start in range(0, len(view), WRITE_SLICE):
-            piece = bytes(view[start : start + WRITE_SLICE])
-            self._inner.write(piece, _capped(timeout, httpcore.WriteTimeout))
+        key = WATCHDOG.arm(deadline, sock)
+        try:
+            self._inner.write(buffer, capped)
+        except httpcore.NetworkError as exc:
+            if WATCHDOG.disarm(key):  # it shut the connection down at the deadline
+                raise httpcore.WriteTimeout(EXPIRED) from exc
+            raise
+        WATCHDOG.disarm(key)
 
     def close(self) -> None:
         self._inner.close()
@@ -130,20 +147,14 @@ class DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def install(client: httpx.Client) -> bool:
+def install(client: httpx.Client) -> None:
     """Put a DeadlineBackend under every pool of ``client`` (its transport and its proxy
-    mounts); True when every transport that talks to a network has one."""
-    transports = [client._transport, *client._mounts.values()]  # noqa: SLF001 - see the module docstring
-    covered = True
+    mounts) that has none yet; a transport without an httpcore pool is left as it is."""
+    transports = [client._transport, *client._mounts.values()]  # private: see the module docstring
     for transport in transports:
-        if transport is None or isinstance(transport, httpx.MockTransport):
-            continue
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
-        if isinstance(backend, DeadlineBackend):
-            continue
-        if not isinstance(backend, httpcore.NetworkBackend):
-            covered = False
-            continue
-        pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]  # noqa: SLF001
-    return covered
+        if isinstance(backend, httpcore.NetworkBackend) and not isinstance(
+            backend, DeadlineBackend
+        ):
+            pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]
