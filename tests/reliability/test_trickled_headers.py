@@ -217,7 +217,7 @@ def test_the_deadline_backend_is_under_the_clients_own_pool_and_a_passed_one() -
         pool = ours._pool.sync()._transport._pool  # type: ignore[attr-defined]
         assert isinstance(pool._network_backend, DeadlineBackend)
     with httpx.Client() as theirs:
-        Client("t", "http://127.0.0.1:9/v1", http_client=theirs)
+        Client("t", "http://127.0.0.1:9/v1", http_client=theirs)._pool.sync()  # its first use
         assert isinstance(theirs._transport._pool._network_backend, DeadlineBackend)  # type: ignore[attr-defined]
         install(theirs)  # installing twice keeps one layer
         inner = theirs._transport._pool._network_backend._inner  # type: ignore[attr-defined]

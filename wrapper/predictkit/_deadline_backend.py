@@ -16,21 +16,26 @@ is not an httpx.HTTPTransport) nothing is installed and sync headers keep httpx'
 bound. Connections a passed-in http_client opened before it was installed keep their old
 streams. What no backend can bound: the system's DNS lookup, and the wait for a free pooled
 connection (bounded by the timeout's pool value).
+
+httpcore is imported only where needed (it loads anyio): ``import predictkit`` stays light, and
+the classes are duck-typed httpcore backends rather than subclasses.
 """
 
 from __future__ import annotations
 
 import contextvars
 import socket
-import ssl
 import time
 from collections.abc import Iterable
-from typing import Any
-
-import httpcore
-import httpx
+from typing import TYPE_CHECKING, Any, Literal
 
 from predictkit._watchdog import WATCHDOG
+
+if TYPE_CHECKING:
+    import ssl
+
+    import httpcore
+    import httpx
 
 SMALL_WRITE = 16 * 1024
 """Writes up to this size fit an idle connection's send buffer: one send(), which waits at most
@@ -61,29 +66,29 @@ class within:  # lower case: used like a function, ``with within(deadline):``
         _deadline.reset(self._token)
 
 
-def _capped(timeout: float | None, error: type[httpcore.TimeoutException]) -> float | None:
-    """``timeout`` cut to the time left before the current deadline; raise ``error`` when none
-    is left."""
+def _capped(timeout: float | None, phase: Literal["Connect", "Read", "Write"]) -> float | None:
+    """``timeout`` cut to the time left before the current deadline; raise httpcore's
+    ``{phase}Timeout`` when none is left."""
     deadline = _deadline.get()
     if deadline is None:
         return timeout
     left = deadline - time.monotonic()
     if left <= 0:
-        raise error(EXPIRED)
+        raise _expired(phase)
     return left if timeout is None else min(timeout, left)
 
 
-class DeadlineStream(httpcore.NetworkStream):
+class DeadlineStream:
     """A connection whose operations are cut to the current deadline."""
 
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _capped(timeout, httpcore.ReadTimeout))
+        return self._inner.read(max_bytes, _capped(timeout, "Read"))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        capped = _capped(timeout, httpcore.WriteTimeout)
+        capped = _capped(timeout, "Write")
         deadline = _deadline.get()
         sock = None
         if deadline is not None and len(buffer) > SMALL_WRITE:
@@ -94,9 +99,9 @@ class DeadlineStream(httpcore.NetworkStream):
         key = WATCHDOG.arm(deadline, sock)
         try:
             self._inner.write(buffer, capped)
-        except httpcore.NetworkError as exc:
+        except Exception as exc:
             if WATCHDOG.disarm(key):  # it shut the connection down at the deadline
-                raise httpcore.WriteTimeout(EXPIRED) from exc
+                raise _expired("Write") from exc
             raise
         WATCHDOG.disarm(key)
 
@@ -109,14 +114,14 @@ class DeadlineStream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
-        capped = _capped(timeout, httpcore.ConnectTimeout)
+        capped = _capped(timeout, "Connect")
         return DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, capped))
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
 
 
-class DeadlineBackend(httpcore.NetworkBackend):
+class DeadlineBackend:
     """Opens `DeadlineStream` connections through another backend."""
 
     def __init__(self, inner: httpcore.NetworkBackend) -> None:
@@ -130,7 +135,7 @@ class DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        capped = _capped(timeout, httpcore.ConnectTimeout)
+        capped = _capped(timeout, "Connect")
         stream = self._inner.connect_tcp(host, port, capped, local_address, socket_options)
         return DeadlineStream(stream)
 
@@ -140,7 +145,7 @@ class DeadlineBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        capped = _capped(timeout, httpcore.ConnectTimeout)
+        capped = _capped(timeout, "Connect")
         return DeadlineStream(self._inner.connect_unix_socket(path, capped, socket_options))
 
     def sleep(self, seconds: float) -> None:
@@ -150,11 +155,19 @@ class DeadlineBackend(httpcore.NetworkBackend):
 def install(client: httpx.Client) -> None:
     """Put a DeadlineBackend under every pool of ``client`` (its transport and its proxy
     mounts) that has none yet; a transport without an httpcore pool is left as it is."""
+    import httpcore  # noqa: PLC0415 - see the module docstring; httpx.Client loaded it already
+
     transports = [client._transport, *client._mounts.values()]  # private: see the module docstring
     for transport in transports:
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
-        if isinstance(backend, httpcore.NetworkBackend) and not isinstance(
-            backend, DeadlineBackend
-        ):
+        if isinstance(backend, httpcore.NetworkBackend):
             pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]
+
+
+def _expired(phase: str) -> Exception:
+    """httpcore's ``{phase}Timeout``, as its own operations raise it."""
+    import httpcore  # noqa: PLC0415 - see the module docstring
+
+    error: type[httpcore.TimeoutException] = getattr(httpcore, f"{phase}Timeout")
+    return error(EXPIRED)
