@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 import httpcore
 import pytest
-from predictkit._deadline_backend import DeadlineBackend, within
+from predictkit._deadline_backend import DeadlineBackend, DeadlineStream, within
 
 
 @pytest.fixture
-def connected() -> Iterator[tuple[httpcore.NetworkStream, socket.socket]]:
+def connected() -> Iterator[tuple[DeadlineStream, socket.socket]]:
     """(our stream through the backend, the server's end of the connection)."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         port = listener.getsockname()[1]
@@ -26,7 +26,7 @@ def connected() -> Iterator[tuple[httpcore.NetworkStream, socket.socket]]:
 
 
 def test_outside_a_deadline_it_only_passes_calls_through(
-    connected: tuple[httpcore.NetworkStream, socket.socket],
+    connected: tuple[DeadlineStream, socket.socket],
 ) -> None:
     stream, peer = connected
     stream.write(b"ping", timeout=10)
@@ -37,7 +37,7 @@ def test_outside_a_deadline_it_only_passes_calls_through(
 
 
 def test_no_read_starts_once_the_deadline_is_spent(
-    connected: tuple[httpcore.NetworkStream, socket.socket],
+    connected: tuple[DeadlineStream, socket.socket],
 ) -> None:
     stream, peer = connected
     peer.sendall(b"waiting")  # bytes are there: only the deadline refuses them
@@ -47,7 +47,7 @@ def test_no_read_starts_once_the_deadline_is_spent(
 
 
 def test_a_read_waits_at_most_the_time_left(
-    connected: tuple[httpcore.NetworkStream, socket.socket],
+    connected: tuple[DeadlineStream, socket.socket],
 ) -> None:
     stream, _ = connected
     # The peer never writes and the read's own timeout is an hour: only the deadline ends it.
@@ -56,7 +56,7 @@ def test_a_read_waits_at_most_the_time_left(
 
 
 def test_a_large_write_to_a_peer_that_stops_reading_ends_at_the_deadline(
-    connected: tuple[httpcore.NetworkStream, socket.socket],
+    connected: tuple[DeadlineStream, socket.socket],
 ) -> None:
     stream, _ = connected
     # Far more than the socket buffers hold: the write can only end by the deadline.

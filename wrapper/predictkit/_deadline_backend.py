@@ -113,7 +113,7 @@ class DeadlineStream:
         ssl_context: ssl.SSLContext,
         server_hostname: str | None = None,
         timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> DeadlineStream:
         capped = _capped(timeout, "Connect")
         return DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, capped))
 
@@ -134,7 +134,7 @@ class DeadlineBackend:
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> DeadlineStream:
         capped = _capped(timeout, "Connect")
         stream = self._inner.connect_tcp(host, port, capped, local_address, socket_options)
         return DeadlineStream(stream)
@@ -144,7 +144,7 @@ class DeadlineBackend:
         path: str,
         timeout: float | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> DeadlineStream:
         capped = _capped(timeout, "Connect")
         return DeadlineStream(self._inner.connect_unix_socket(path, capped, socket_options))
 
