@@ -16,10 +16,8 @@ Limits, and why their defaults never bite a normal user:
   compressed "bomb" costs no more than its capped output. Other encodings are refused (the
   client only advertises these two).
 
-One gap remains, sync only: before the response headers arrive httpx exposes no socket to the
-watchdog, so there each socket read is cut to what the deadline leaves, but a server trickling
-its *headers* byte by byte can still hold a sync call past it (up to httpcore's 100 KiB header
-limit). Async calls are bounded throughout by asyncio.timeout.
+This bounds bodies. Before a response exists (connect, request, headers) a sync attempt is
+bounded by predictkit._deadline_backend, an async one throughout by asyncio.timeout.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from predictkit import _aio
 from predictkit._api import API
 from predictkit._body import DEFAULT_MAX_RESPONSE_BYTES
 from predictkit._checks import positive_seconds, sendable_header
+from predictkit._deadline_backend import install as install_deadline_backend
 from predictkit._errors import (
     ClientClosedError,
     InvalidInputError,
@@ -78,7 +79,8 @@ class _Pool:
         transport: httpx.BaseTransport | None,
         async_transport: httpx.AsyncBaseTransport | None,
     ) -> None:
-        self._sync = http_client
+        self._sync: httpx.Client | None = None
+        self._given_sync = http_client
         self._owns_sync = http_client is None
         self._async_given = async_http_client
         self._transport = transport
@@ -94,7 +96,11 @@ class _Pool:
             raise ClientClosedError("This predictkit Client is closed; create a new one.")
         with self._lock:
             if self._sync is None:
-                self._sync = httpx.Client(transport=self._transport, follow_redirects=False)
+                sync = self._given_sync
+                if sync is None:
+                    sync = httpx.Client(transport=self._transport, follow_redirects=False)
+                install_deadline_backend(sync)
+                self._sync = sync
             return self._sync
 
     async def for_running_loop(self) -> httpx.AsyncClient:

@@ -36,6 +36,7 @@ from predictkit._body import (
     timed_out,
 )
 from predictkit._call import PREDICTION_CREATE, Call, Retry, Target
+from predictkit._deadline_backend import within
 from predictkit._error_map import (
     MAX_RETRY_AFTER,
     error_from_exception,
@@ -259,7 +260,8 @@ class Sender:
             request, ends, started = self._attempt(http, call, content)
             outcome: httpx.Response | httpx.RequestError
             try:
-                outcome = http.send(request, stream=True, follow_redirects=_follow(http, call))
+                with within(ends):  # headers too, however slowly they come
+                    outcome = http.send(request, stream=True, follow_redirects=_follow(http, call))
                 if outcome.is_success or (stream and _redirect_outside_api(outcome, call)):
                     if not stream:
                         read_body(outcome, deadline=ends, **self._limit(call))

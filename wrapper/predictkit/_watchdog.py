@@ -104,7 +104,7 @@ def _shut_down(sock: socket.socket) -> None:
                 dup.shutdown(socket.SHUT_RDWR)
 
 
-_WATCHDOG = Watchdog()
+WATCHDOG = Watchdog()
 
 
 def _socket_of(response: httpx.Response) -> socket.socket | None:
@@ -119,13 +119,13 @@ class Watched:
 
     def __init__(self, response: httpx.Response, deadline: float | None) -> None:
         sock = _socket_of(response) if deadline is not None else None
-        self._key = None if sock is None or deadline is None else _WATCHDOG.arm(deadline, sock)
+        self._key = None if sock is None or deadline is None else WATCHDOG.arm(deadline, sock)
         self._fired = False
 
     @property
     def fired(self) -> bool:
         if self._key is not None and not self._fired:
-            self._fired = _WATCHDOG.fired(self._key)
+            self._fired = WATCHDOG.fired(self._key)
         return self._fired
 
     def __enter__(self) -> Watched:
@@ -133,5 +133,5 @@ class Watched:
 
     def __exit__(self, *exc: object) -> None:
         if self._key is not None:
-            self._fired = _WATCHDOG.disarm(self._key) or self._fired
+            self._fired = WATCHDOG.disarm(self._key) or self._fired
             self._key = None
