@@ -4,7 +4,7 @@ takes, and a deadline reached by a wait that has only listened so far."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from predictkit import (
 )
 from predictkit._error_map import MAX_RETRY_AFTER
 from predictkit._schedule import EXPECTED_MARGIN, OVERDUE_FIRST
-from predictkit.waiting import FETCH_GRACE, Fetch, Heard, wait_policy
+from predictkit.waiting import FETCH_GRACE, Fetch, Heard, Step, wait_policy
 
 from .test_drive import bounded, with_drivers
 from .test_wait_policy import Clock, Script, kinds, sleeps
@@ -74,7 +74,9 @@ async def test_a_wait_that_only_listened_fetches_its_state_within_the_grace_at_t
     clock = Clock()
     quiet = Heard(last_id=None, events=0, terminal=False)  # healthy: it lasted the whole second
     script = Script(clock, [pred("started")], [quiet, quiet], listen_takes=1.0)
-    policy = wait_policy(None, WaitOptions(timeout=1.5), clock=clock, listen_first=True)
+    policy: Generator[Step, Any, PredictionWithIO] = wait_policy(
+        None, WaitOptions(timeout=1.5), clock=clock, listen_first=True
+    )
     with pytest.raises(WaitTimeoutError) as info:
         await run(policy, bounded(script))
     assert kinds(script.steps) == ["Listen", "Listen", "Fetch"]  # then the error, with it
