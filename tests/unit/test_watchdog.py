@@ -11,9 +11,12 @@ rather than hanging it.
 from __future__ import annotations
 
 import http.server
+import os
+import signal
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -208,6 +211,29 @@ def test_a_response_without_a_real_socket_is_not_watched(clock: Clock) -> None:
         with Watched(response, clock.now - 1) as watched:
             sentinel_fired(clock, clock.now)  # the watchdog has dealt with all that is due
             assert not watched.fired
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a platform that does not fork")
+def test_a_forked_child_has_a_watchdog_of_its_own(clock: Clock) -> None:
+    """A process forked while the watchdog's thread runs (multiprocessing's fork, preforked
+    server workers) does not have that thread; its reads are still ended at their deadline."""
+    sentinel_fired(clock, clock.now)  # the process's watchdog thread is running
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: a fork with threads
+            pid = os.fork()
+        if pid == 0:  # the child: it answers through its exit status only
+            code = 1
+            try:
+                signal.signal(signal.SIGALRM, signal.SIG_DFL)
+                signal.alarm(int(SAFETY))  # a deadlocked child dies rather than lingers
+                with Watched(_Stream.response(ours), clock.now - 1) as watched:
+                    code = 0 if shut(ours) and watched.fired else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
 
 
 # --- Watchdog: deadlines over socket pairs ---------------------------------------------------
