@@ -253,6 +253,8 @@ def test_reads_are_ended_in_deadline_order_and_only_once_due(
         assert shut(ours)
         # The thread went on from that read to the next deadline under its lock: it is asleep.
         assert watchdog.fired(later_key) is False
+        # Arming while the thread sleeps until a deadline still compares against that one.
+        assert watchdog.disarm(watchdog.arm(clock.now + 1, ours)) is False
         assert watchdog.disarm(key) is True
         assert watchdog.disarm(later_key) is False
         later_peer.sendall(b"x")
