@@ -57,6 +57,8 @@ def test_an_item_is_parsed_when_reached_not_before() -> None:
     assert list(page) == [10, 20, 30]
     assert parsed == [1, 2, 3]
     assert "3 items" in repr(Page(Unparsed([1, 2, 3], parse), None, None))
+    assert parsed == [1, 2, 3]  # showing a page parses nothing
+    assert "[10, 20, 30]" in repr(page)  # once parsed, the items themselves
 
 
 def test_iteration_and_items_give_the_same_objects() -> None:

@@ -26,6 +26,12 @@ class Watchdog:
     timeout. Started on first use."""
 
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        """Start with nothing armed and no thread. Also what a forked child does (see
+        `WATCHDOG`): the parent's thread does not exist there, and its lock may have been
+        copied held."""
         self._cond = threading.Condition()
         self._heap: list[tuple[float, int, socket.socket]] = []
         self._live: set[int] = set()
@@ -105,6 +111,8 @@ def _shut_down(sock: socket.socket) -> None:
 
 
 WATCHDOG = Watchdog()
+if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+    os.register_at_fork(after_in_child=WATCHDOG._reset)
 
 
 def _socket_of(response: httpx.Response) -> socket.socket | None:
