@@ -53,7 +53,7 @@ def parse_body(response: httpx.Response, build: Callable[[Any], T]) -> T:
     try:
         data = json.loads(response.content)
     except (ValueError, RecursionError):
-        raise _unreadable(
+        raise unreadable(
             response, f"with a body that is not JSON ({_describe_body(response)})"
         ) from None
     return parse_data(response, data, build)
@@ -66,10 +66,11 @@ def parse_data(response: httpx.Response, data: Any, build: Callable[[Any], T]) -
         return build(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         problem = f"with JSON this client cannot read ({type(exc).__name__}: {exc})"
-        raise _unreadable(response, problem) from exc
+        raise unreadable(response, problem) from exc
 
 
-def _unreadable(response: httpx.Response, problem: str) -> ResponseParseError:
+def unreadable(response: httpx.Response, problem: str) -> ResponseParseError:
+    """ResponseParseError for ``response``: "METHOD path returned STATUS ``problem``"."""
     request = response.request
     return ResponseParseError(
         f"{request.method} {request.url.path} returned {response.status_code} {problem}; "

@@ -34,7 +34,8 @@ from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, Pr
 from predictkit_api.types import UNSET
 
 from predictkit._api import API, Call, Timeout, WriteOnce, per_call_timeout
-from predictkit._errors import InvalidInputError, InvalidInputTypeError
+from predictkit._error_map import unreadable
+from predictkit._errors import InvalidInputError, InvalidInputTypeError, ResponseParseError
 from predictkit._types import CreatePredictionParams, PaginationOptions
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import check_limit, check_page_size
@@ -268,6 +269,35 @@ def created_id(response: httpx.Response) -> str | None:
         return None
     last = httpx.URL(location).path.rstrip("/").rpartition("/")[2]
     return last if _ID.fullmatch(last) else None
+
+
+def checked_id(response: httpx.Response, prediction_id: object) -> None:
+    """Refuse a prediction body whose ``id`` is not an id, or (for a path naming one: get,
+    cancel) is not the one asked for: a ResponseParseError, the server's fault, never an
+    InvalidInputError later. A create's says the prediction may exist and how to find it."""
+    parts = response.request.url.path.split("/")
+    at = len(parts) - 1 - parts[::-1].index("predictions") if "predictions" in parts else -1
+    asked = parts[at + 1] if 0 <= at < len(parts) - 1 else None
+    if asked is not None:
+        if prediction_id == asked:
+            return
+    elif isinstance(prediction_id, str) and _ID.fullmatch(prediction_id):
+        return
+    if asked is not None:
+        raise unreadable(response, f"with prediction id {prediction_id!r}, not {asked!r}")
+    located = created_id(response)
+    find = (
+        f"its Location names {located}: get it with client.predictions.get({located!r})"
+        if located is not None
+        else f"{CREATE_ONCE.check} before creating it again"
+    )
+    error = unreadable(
+        response,
+        f"with prediction id {prediction_id!r}, which is not an id. The create was sent, so a "
+        f"prediction may exist: {find}",
+    )
+    error.prediction_id = located
+    raise error
 
 
 def checked_wait_options(options: object, *, sync: bool) -> WaitOptions | AsyncWaitOptions:

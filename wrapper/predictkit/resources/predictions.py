@@ -44,6 +44,7 @@ from predictkit.resources._prediction_calls import (
     PerCall,
     check_after_id,
     check_prediction_id,
+    checked_id,
     create_plan,
     get_call,
     list_plan,
@@ -97,7 +98,9 @@ class Predictions:
     async_create_many = batch.async_create_many
 
     def _prediction(self, response: httpx.Response) -> PredictionWithIO:
-        return self._bind(parse_body(response, PredictionWithIO.from_dict))
+        prediction = parse_body(response, PredictionWithIO.from_dict)
+        checked_id(response, prediction.id)
+        return self._bind(prediction)
 
     def _bind(self, prediction: PredictionWithIO) -> PredictionWithIO:
         """Bind a prediction to this client (its reload(), wait() and cancel() send here)."""

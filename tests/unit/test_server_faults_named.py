@@ -1,0 +1,114 @@
+"""A server's fault is the server's typed error, saying what is known and what to do (found by
+the h24 review): a prediction body with a null or foreign id, a wrong-typed field, a redirect
+the client does not follow, an upload host that cannot be reached, a download URL that is not
+http(s). Bodies the reference server never sends come from a mocked transport."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from predictkit import Client, InvalidInputError, ResponseParseError
+
+PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+OTHER = "11111111-1111-1111-1111-111111111111"
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def prediction(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": PID,
+        "model": {"owner": "acme", "name": "echo", "version_number": 1},
+        "created_at": "2024-08-24T14:15:22Z",
+        "updated_at": "2024-08-24T14:15:22Z",
+        "status": "starting",
+        "setup_time": None,
+        "execution_time": None,
+        "input": {},
+        "output": None,
+        "error": None,
+        "stream": True,
+    }
+    body.update(changes)
+    return body
+
+
+def client_for(handle: Handler, requests: list[httpx.Request]) -> Client:
+    def logged(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return handle(request)
+
+    return Client(
+        access_token="tok_server-faults",
+        api_base_url="https://api.test/v1",
+        transport=httpx.MockTransport(logged),
+        async_transport=httpx.MockTransport(logged),
+    )
+
+
+def call(client: Client, mode: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    if mode == "sync":
+        return getattr(client.predictions, name)(*args, **kwargs)
+    return asyncio.run(getattr(client.predictions, f"async_{name}")(*args, **kwargs))
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("bad_id", [None, "", "not an id!", 42])
+@pytest.mark.parametrize("wait", [False, True])
+def test_a_created_prediction_without_an_id_is_a_response_error(
+    mode: str, bad_id: object, wait: bool
+) -> None:
+    """Was InvalidInputError ("Invalid prediction id None") with wait=True, blaming the user
+    after a prediction may exist; without a wait a prediction with a null id was returned."""
+    requests: list[httpx.Request] = []
+    with (
+        client_for(lambda _r: httpx.Response(201, json=prediction(id=bad_id)), requests) as client,
+        pytest.raises(ResponseParseError) as caught,
+    ):
+        call(client, mode, "create", {"input": {}}, model="acme/echo", wait=wait)
+    error = caught.value
+    assert not isinstance(error, InvalidInputError)
+    assert error.status_code == 201
+    assert error.prediction_id is None
+    assert "client.predictions.list()" in str(error)  # where to look: it may exist
+    assert [r.method for r in requests] == ["POST"]  # sent once, never again
+
+
+def test_a_created_prediction_without_an_id_names_its_location() -> None:
+    headers = {"location": f"https://api.test/v1/predictions/{PID}"}
+    requests: list[httpx.Request] = []
+    with (
+        client_for(
+            lambda _r: httpx.Response(201, json=prediction(id=None), headers=headers), requests
+        ) as client,
+        pytest.raises(ResponseParseError) as caught,
+    ):
+        client.predictions.create({"input": {}}, model="acme/echo")
+    assert caught.value.prediction_id == PID
+    assert f"client.predictions.get({PID!r})" in str(caught.value)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("answered", [OTHER, None])
+@pytest.mark.parametrize("name", ["get", "wait"])
+def test_a_body_for_another_prediction_is_a_response_error(
+    mode: str, answered: object, name: str
+) -> None:
+    """get(id) returned whatever prediction the server sent, another's or one with a null id."""
+    requests: list[httpx.Request] = []
+    with (
+        client_for(lambda _r: httpx.Response(200, json=prediction(id=answered)), requests) as c,
+        pytest.raises(ResponseParseError) as caught,
+    ):
+        call(c, mode, name, PID)
+    assert caught.value.status_code == 200
+    assert caught.value.body is not None
+
+
+def test_the_asked_for_prediction_is_returned() -> None:
+    requests: list[httpx.Request] = []
+    with client_for(lambda _r: httpx.Response(200, json=prediction()), requests) as client:
+        assert client.predictions.get(PID).id == PID
