@@ -274,30 +274,39 @@ def created_id(response: httpx.Response) -> str | None:
 def checked_id(response: httpx.Response, prediction_id: object) -> None:
     """Refuse a prediction body whose ``id`` is not an id, or (for a path naming one: get,
     cancel) is not the one asked for: a ResponseParseError, the server's fault, never an
-    InvalidInputError later. A create's says the prediction may exist and how to find it."""
-    parts = response.request.url.path.split("/")
-    at = len(parts) - 1 - parts[::-1].index("predictions") if "predictions" in parts else -1
-    asked = parts[at + 1] if 0 <= at < len(parts) - 1 else None
+    InvalidInputError later."""
+    asked = _asked_id(response)
     if asked is not None:
         if prediction_id == asked:
             return
-    elif isinstance(prediction_id, str) and _ID.fullmatch(prediction_id):
-        return
-    if asked is not None:
         raise unreadable(response, f"with prediction id {prediction_id!r}, not {asked!r}")
+    if isinstance(prediction_id, str) and _ID.fullmatch(prediction_id):
+        return
+    raise unreadable(response, f"with prediction id {prediction_id!r}, which is not an id")
+
+
+def created_but_unreadable(response: httpx.Response, error: ResponseParseError) -> None:
+    """A create's 2xx body could not be read: say the create was sent, so a prediction may
+    exist, and how to find it (by its Location when one came, else by listing)."""
+    if response.request.method != "POST" or _asked_id(response) is not None:
+        return
     located = created_id(response)
     find = (
         f"its Location names {located}: get it with client.predictions.get({located!r})"
         if located is not None
         else f"{CREATE_ONCE.check} before creating it again"
     )
-    error = unreadable(
-        response,
-        f"with prediction id {prediction_id!r}, which is not an id. The create was sent, so a "
-        f"prediction may exist: {find}",
-    )
-    error.prediction_id = located
-    raise error
+    error.message += f". The create was sent, so a prediction may exist: {find}."
+    error.prediction_id = error.prediction_id or located
+
+
+def _asked_id(response: httpx.Response) -> str | None:
+    """The prediction id a request's path names (get, cancel), None for a create or list."""
+    parts = response.request.url.path.split("/")
+    if "predictions" not in parts:
+        return None
+    at = len(parts) - 1 - parts[::-1].index("predictions")
+    return parts[at + 1] if at < len(parts) - 1 else None
 
 
 def checked_wait_options(options: object, *, sync: bool) -> WaitOptions | AsyncWaitOptions:

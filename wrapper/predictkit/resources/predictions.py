@@ -26,6 +26,7 @@ from predictkit import batch
 from predictkit._api import API, Call, Timeout
 from predictkit._cancelling import cancelling_after
 from predictkit._error_map import parse_body, parse_data
+from predictkit._errors import ResponseParseError
 from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._schedule import RunTimes
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
@@ -46,6 +47,7 @@ from predictkit.resources._prediction_calls import (
     check_prediction_id,
     checked_id,
     create_plan,
+    created_but_unreadable,
     get_call,
     list_plan,
 )
@@ -98,8 +100,12 @@ class Predictions:
     async_create_many = batch.async_create_many
 
     def _prediction(self, response: httpx.Response) -> PredictionWithIO:
-        prediction = parse_body(response, PredictionWithIO.from_dict)
-        checked_id(response, prediction.id)
+        try:
+            prediction = parse_body(response, PredictionWithIO.from_dict)
+            checked_id(response, prediction.id)
+        except ResponseParseError as error:
+            created_but_unreadable(response, error)
+            raise
         return self._bind(prediction)
 
     def _bind(self, prediction: PredictionWithIO) -> PredictionWithIO:
