@@ -115,3 +115,29 @@ def test_the_asked_for_prediction_is_returned() -> None:
     requests: list[httpx.Request] = []
     with client_for(lambda _r: httpx.Response(200, json=prediction()), requests) as client:
         assert client.predictions.get(PID).id == PID
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"model": "acme/echo"}, "field 'model' is a string, expected a JSON object"),
+        ({"model": None}, "field 'model' is null, expected a JSON object"),
+        ({"created_at": 5}, "field 'created_at' is a number, expected an ISO 8601 date-time"),
+        (
+            {"model": {"owner": "acme", "name": "echo"}},
+            "field 'model.version_number' is missing",
+        ),
+    ],
+)
+def test_a_wrong_typed_field_is_named(changes: dict[str, Any], named: str) -> None:
+    """Was "JSON this client cannot read (ValueError: dictionary update sequence element #0
+    has length 1; 2 is required)": nothing said which field, or what it should have been."""
+    requests: list[httpx.Request] = []
+    body = prediction(**changes)
+    with (
+        client_for(lambda _r: httpx.Response(200, json=body), requests) as client,
+        pytest.raises(ResponseParseError) as caught,
+    ):
+        client.predictions.get(PID)
+    assert named in str(caught.value)
+    assert caught.value.body == httpx.Response(200, json=body).content

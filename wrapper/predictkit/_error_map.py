@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import email.utils
 import json
+import linecache
 import math
+import re
 import time
+import types
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -65,8 +68,54 @@ def parse_data(response: httpx.Response, data: Any, build: Callable[[Any], T]) -
     try:
         return build(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        problem = f"with JSON this client cannot read ({type(exc).__name__}: {exc})"
+        where = _field_at_fault(exc, data)
+        problem = f"with JSON this client cannot read ({where}{type(exc).__name__}: {exc})"
         raise unreadable(response, problem) from exc
+
+
+_POPPED = re.compile(r"""\.pop\(\s*["']([^"']+)["']""")
+"""How the generated ``from_dict`` reads a field: ``d.pop("name")``."""
+_EXPECTED = (
+    ("dict(src_dict)", "a JSON object"),
+    ("fromisoformat", "an ISO 8601 date-time string"),
+    ("check_", "one of the documented values"),
+)
+_JSON_TYPES: tuple[tuple[type | types.UnionType, str], ...] = (
+    (type(None), "null"),
+    (bool, "a boolean"),  # before int: a bool is an int
+    (int | float, "a number"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "an object"),
+)
+
+
+def _field_at_fault(exc: BaseException, data: Any) -> str:
+    """Which field a generated ``from_dict`` failed on, what it holds and what was expected,
+    read from the failure's traceback (only once a parse has failed: no cost on success).
+    "" when the traceback does not say (then the exception's own text is all there is)."""
+    path: list[str] = []
+    line = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if str(frame.f_globals.get("__name__", "")).startswith("predictkit_api."):
+            line = linecache.getline(frame.f_code.co_filename, tb.tb_lineno)
+            popped = _POPPED.search(line)
+            if popped:
+                path.append(popped.group(1))
+        tb = tb.tb_next
+    if not path:
+        return ""
+    value: Any = data
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return f"field {'.'.join(path)!r} is missing; "
+        value = value[key]
+    got = next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), "a value")
+    expected = next((what for marker, what in _EXPECTED if marker in line), None)
+    wanted = f", expected {expected}" if expected else ""
+    return f"field {'.'.join(path)!r} is {got}{wanted}; "
 
 
 def unreadable(response: httpx.Response, problem: str) -> ResponseParseError:

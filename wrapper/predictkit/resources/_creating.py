@@ -130,7 +130,9 @@ def _count_both_sends(exc: CreateOutcomeUnknownError, call: Call, first_attempts
     how = (
         f"{exc.status_code}"
         if exc.status_code is not None
-        else type(cause).__name__ if cause is not None else "an unknown outcome"
+        else type(cause).__name__
+        if cause is not None
+        else "an unknown outcome"
     )
     path = httpx.URL(exc.url).path if exc.url else "the create"
     exc.attempts = first_attempts + (exc.attempts or 1)
