@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from predictkit import Client, InvalidInputError, ResponseParseError
+from predictkit import APIStatusError, Client, InvalidInputError, ResponseParseError
 
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 OTHER = "11111111-1111-1111-1111-111111111111"
@@ -141,3 +141,24 @@ def test_a_wrong_typed_field_is_named(changes: dict[str, Any], named: str) -> No
         client.predictions.get(PID)
     assert named in str(caught.value)
     assert caught.value.body == httpx.Response(200, json=body).content
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_redirect_says_it_was_not_followed_and_where_without_its_query(mode: str) -> None:
+    """Was "GET /v1/predictions/... failed: 302 OK": nothing said the redirect was not
+    followed, nor where it pointed."""
+    moved = "https://elsewhere.test/v1/predictions/x?token=s3cr3t#frag"
+    requests: list[httpx.Request] = []
+
+    def handle(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": moved})
+
+    with client_for(handle, requests) as client, pytest.raises(APIStatusError) as caught:
+        call(client, mode, "get", PID)
+    text = str(caught.value)
+    assert caught.value.status_code == 302
+    assert "https://elsewhere.test/v1/predictions/x" in text
+    assert "not followed" in text
+    assert "s3cr3t" not in text
+    assert "frag" not in text
+    assert len(requests) == 1

@@ -230,8 +230,27 @@ def error_from_response(
     if status >= 500:
         advice = " The service failed; this is retried where safe." if hints else ""
         return ServerError(text + advice, **common)
+    if 300 <= status < 400:
+        text += _not_followed(response, api=hints)
     hint = _HINTS.get(status) if hints else None
     return _STATUS_ERRORS.get(status, APIStatusError)(f"{text} {hint}" if hint else text, **common)
+
+
+def _not_followed(response: httpx.Response, *, api: bool) -> str:
+    """A 3xx reached the caller: say it was not followed, and where it pointed (without the
+    query, the fragment or user info, which may carry a secret)."""
+    location = response.headers.get("location", "")
+    try:
+        target = response.request.url.join(location) if location else None
+    except (httpx.InvalidURL, ValueError, TypeError):
+        target = None
+    where = (
+        f" to {target.copy_with(query=None, fragment=None, username=None, password=None)}"
+        if target is not None
+        else " without a usable Location"
+    )
+    why = " Check api_base_url (its scheme or host may be out of date)." if api else ""
+    return f". It redirects{where}, which was not followed.{why}"
 
 
 def _validation_details(detail: Any) -> list[ValidationErrorDetail]:
