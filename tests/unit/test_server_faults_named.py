@@ -11,7 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
-from predictkit import APIStatusError, Client, InvalidInputError, ResponseParseError
+from predictkit import (
+    APIStatusError,
+    Client,
+    InvalidInputError,
+    ResponseParseError,
+    UploadError,
+)
 
 PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 OTHER = "11111111-1111-1111-1111-111111111111"
@@ -162,3 +168,43 @@ def test_a_redirect_says_it_was_not_followed_and_where_without_its_query(mode: s
     assert "s3cr3t" not in text
     assert "frag" not in text
     assert len(requests) == 1
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "", 42])
+def test_a_completed_upload_whose_download_url_is_not_http_is_a_response_error(
+    mode: str, url: object
+) -> None:
+    """uploads.complete passed javascript:alert(1) from the server on as the file's URL."""
+    requests: list[httpx.Request] = []
+    answer = {"download_url": url}
+    with (
+        client_for(lambda _r: httpx.Response(200, json=answer), requests) as client,
+        pytest.raises(ResponseParseError) as caught,
+    ):
+        if mode == "sync":
+            client.uploads.complete("up1", etags=['"e1"'])
+        else:
+            asyncio.run(client.uploads.async_complete("up1", etags=['"e1"']))
+    assert "alert" not in str(caught.value)
+    assert len(requests) == 1
+
+
+def test_an_upload_whose_download_url_is_not_http_is_a_response_error() -> None:
+    """The whole flow (start, parts, complete) refuses it too, before any prediction uses it."""
+    requests: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/uploads"):
+            parts = ["https://store.test/u/0?sig=s"]
+            return httpx.Response(201, json={"id": "up1", "urls": parts, "part_size": 16})
+        if request.url.host == "store.test":
+            return httpx.Response(200, headers={"etag": '"e0"'})
+        return httpx.Response(200, json={"download_url": "javascript:alert(1)"})
+
+    with client_for(handle, requests) as client, pytest.raises(UploadError) as caught:
+        client.predictions.create({"input": {"file": b"0123"}}, model="acme/echo")
+    assert isinstance(caught.value.__cause__, ResponseParseError)
+    assert caught.value.status_code == 200
+    assert caught.value.file == "input['file'] (4 bytes)"
+    assert [r.url.path for r in requests][-1] == "/v1/uploads/up1/complete"  # no create

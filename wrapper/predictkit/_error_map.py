@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from predictkit._call import PREDICTION_CREATE, Call, Retry
+from predictkit._call import PREDICTION_CREATE, Call, Retry, Target
 from predictkit._errors import (
     APIConnectionError,
     APIError,
@@ -305,9 +305,10 @@ def error_from_exception(exc: httpx.RequestError, request: httpx.Request, call: 
             "header value?). Check the headers passed to Client(headers=...).",
             **common,
         )
+    check = "api_base_url" if call.target is Target.API else f"that {request.url.host} is reachable"
     return APIConnectionError(
         f"{where}: could not talk to the server ({type(exc).__name__}: {str(exc) or 'no detail'}). "
-        "Check the network and api_base_url.",
+        f"Check the network and {check}.",
         **common,
     )
 

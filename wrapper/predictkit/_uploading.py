@@ -17,7 +17,8 @@ import httpx
 
 from predictkit import _aio
 from predictkit._call import Call, Retry
-from predictkit._error_map import parse_body
+from predictkit._checks import is_http_url
+from predictkit._error_map import parse_body, unreadable
 from predictkit._errors import (
     APIError,
     CreateOutcomeUnknownError,
@@ -204,8 +205,21 @@ def uploaded(transfer: Transfer, response: httpx.Response) -> UploadedFile:
     from predictkit_api.models.upload_completion_result import UploadCompletionResult
 
     result = parse_body(response, UploadCompletionResult.from_dict)
+    refused = not_a_download_url(result.download_url)
+    if refused:
+        raise unreadable(response, refused)
     source = transfer.source
     return UploadedFile(result.download_url, transfer.upload_id, source.size, source.mime_type)
+
+
+def not_a_download_url(url: object) -> str | None:
+    """Why a completed upload's ``download_url`` cannot be used (it is not http(s): e.g. a
+    ``javascript:`` or ``file:`` URL from a hostile server), None when it can. The URL itself
+    is not quoted, only its scheme: it goes nowhere."""
+    if isinstance(url, str) and is_http_url(url):
+        return None
+    shown = url.partition(":")[0][:20] + ":" if isinstance(url, str) else type(url).__name__
+    return f"with a download_url that is not an http(s) URL ({shown}...), which is not used"
 
 
 def labelled(value: object) -> list[tuple[Any, str]]:

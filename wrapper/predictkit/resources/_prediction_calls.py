@@ -34,12 +34,12 @@ from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, Pr
 from predictkit_api.types import UNSET
 
 from predictkit._api import API, Call, Timeout, WriteOnce, per_call_timeout
+from predictkit._checks import is_http_url
 from predictkit._error_map import unreadable
 from predictkit._errors import InvalidInputError, InvalidInputTypeError, ResponseParseError
 from predictkit._types import CreatePredictionParams, PaginationOptions
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import check_limit, check_page_size
-from predictkit.resources._downloads import _is_http_url
 from predictkit.waiting import (
     DEFAULT_ASYNC_WAIT_OPTIONS,
     DEFAULT_WAIT_OPTIONS,
@@ -371,7 +371,7 @@ def _checked_webhook(webhook: Any) -> dict[str, Any]:
             "params['webhook'] must be {'url': 'https://…', 'secret': optional str}."
         )
     url = webhook.get("url")
-    if not isinstance(url, str) or not _is_http_url(url):
+    if not isinstance(url, str) or not is_http_url(url):
         raise InvalidInputError(f"params['webhook']['url'] must be an http(s) URL, not {url!r}.")
     secret = webhook.get("secret")
     if secret is not None and not isinstance(secret, str):

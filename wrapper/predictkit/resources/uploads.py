@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, assert_never
 
 import attrs
 from predictkit_api.api.uploads import UploadsResource
+from predictkit_api.models.upload_completion_result import UploadCompletionResult
 
 from predictkit import _aio
-from predictkit._api import API
-from predictkit._errors import InvalidInputError, InvalidInputTypeError
+from predictkit._api import API, Timeout
+from predictkit._errors import InvalidInputError, InvalidInputTypeError, ResponseParseError
 from predictkit._files import FileInput, Progress, ProgressCallback, find_files, where
 from predictkit._parts import PartSender
 from predictkit._sources import Source
@@ -39,6 +40,7 @@ from predictkit._uploading import (
     complete_call,
     labelled,
     naming,
+    not_a_download_url,
     opened,
     part_args,
     part_body,
@@ -82,6 +84,33 @@ class Uploads(UploadsResource):
         self._workers = max_concurrency
 
     # public ----------------------------------------------------------------------------------
+
+    def complete(
+        self,
+        upload_id: str,
+        *,
+        etags: list[str],
+        timeout: Timeout | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> UploadCompletionResult:
+        """Complete a multipart upload (``POST /uploads/{upload_id}/complete``); a
+        ``download_url`` that is not http(s) is a ResponseParseError, never passed on."""
+        return _usable(
+            super().complete(upload_id, etags=etags, timeout=timeout, extra_headers=extra_headers)
+        )
+
+    async def async_complete(
+        self,
+        upload_id: str,
+        *,
+        etags: list[str],
+        timeout: Timeout | None = None,  # noqa: ASYNC109 - the call's HTTP timeout, as sync
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> UploadCompletionResult:
+        result = await super().async_complete(
+            upload_id, etags=etags, timeout=timeout, extra_headers=extra_headers
+        )
+        return _usable(result)
 
     def upload(
         self, file: str | FileInput, *, on_progress: ProgressCallback | None = None
@@ -244,3 +273,10 @@ def _uploading(
 def _read(response: httpx.Response) -> httpx.Response:
     """The response itself (read by ``send``), for the upload steps that parse it."""
     return response
+
+
+def _usable(result: UploadCompletionResult) -> UploadCompletionResult:
+    refused = not_a_download_url(result.download_url)
+    if refused:
+        raise ResponseParseError(f"Completing the upload returned {refused}.", method="POST")
+    return result
