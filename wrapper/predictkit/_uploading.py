@@ -10,7 +10,7 @@ import contextlib
 import threading
 from collections.abc import AsyncGenerator, Callable, Generator, Iterator
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 import httpx
@@ -38,6 +38,9 @@ from predictkit._files import (
 )
 from predictkit._parts import without_query
 from predictkit._sources import READ_SIZE, Source, open_source
+
+if TYPE_CHECKING:
+    from predictkit_api.models.upload_completion_result import UploadCompletionResult
 
 P = TypeVar("P")
 
@@ -202,24 +205,23 @@ def complete_call(transfer: Transfer) -> Call:
 
 
 def uploaded(transfer: Transfer, response: httpx.Response) -> UploadedFile:
-    from predictkit_api.models.upload_completion_result import UploadCompletionResult
-
-    result = parse_body(response, UploadCompletionResult.from_dict)
-    refused = not_a_download_url(result.download_url)
-    if refused:
-        raise unreadable(response, refused)
+    result = completion(response)
     source = transfer.source
     return UploadedFile(result.download_url, transfer.upload_id, source.size, source.mime_type)
 
 
-def not_a_download_url(url: object) -> str | None:
-    """Why a completed upload's ``download_url`` cannot be used (it is not http(s): e.g. a
-    ``javascript:`` or ``file:`` URL from a hostile server), None when it can. The URL itself
-    is not quoted, only its scheme: it goes nowhere."""
+def completion(response: httpx.Response) -> UploadCompletionResult:
+    """A completed upload's answer. Its ``download_url`` must be http(s): any other (a
+    ``javascript:`` or ``file:`` URL from a hostile server) is a ResponseParseError, never
+    passed on. Only its scheme is quoted: it goes nowhere."""
+    from predictkit_api.models.upload_completion_result import UploadCompletionResult
+
+    result = parse_body(response, UploadCompletionResult.from_dict)
+    url: object = result.download_url
     if isinstance(url, str) and is_http_url(url):
-        return None
+        return result
     shown = url.partition(":")[0][:20] + ":" if isinstance(url, str) else type(url).__name__
-    return f"with a download_url that is not an http(s) URL ({shown}...), which is not used"
+    raise unreadable(response, f"whose download_url is not an http(s) URL ({shown}...)")
 
 
 def labelled(value: object) -> list[tuple[Any, str]]:

@@ -23,12 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar, assert_never
 
 import attrs
-from predictkit_api.api.uploads import UploadsResource
-from predictkit_api.models.upload_completion_result import UploadCompletionResult
+from predictkit_api.api import CallOptions
+from predictkit_api.api.uploads import UploadsResource, complete_upload
 
 from predictkit import _aio
-from predictkit._api import API, Timeout
-from predictkit._errors import InvalidInputError, InvalidInputTypeError, ResponseParseError
+from predictkit._api import API
+from predictkit._errors import InvalidInputError, InvalidInputTypeError
 from predictkit._files import FileInput, Progress, ProgressCallback, find_files, where
 from predictkit._parts import PartSender
 from predictkit._sources import Source
@@ -38,9 +38,9 @@ from predictkit._uploading import (
     UploadedFile,
     async_part_body,
     complete_call,
+    completion,
     labelled,
     naming,
-    not_a_download_url,
     opened,
     part_args,
     part_body,
@@ -65,6 +65,7 @@ DEFAULT_MAX_CONCURRENCY = 8
 """Parts in flight at once, over all files of one call."""
 
 P = TypeVar("P")
+T = TypeVar("T")
 
 
 class Uploads(UploadsResource):
@@ -78,39 +79,12 @@ class Uploads(UploadsResource):
             )
         if max_concurrency < 1:
             raise InvalidInputError(f"max_concurrency must be at least 1, not {max_concurrency}")
-        super().__init__(Binding(api))
+        super().__init__(_UploadsBinding(api))
         self._api = api
         self._parts = PartSender(api)
         self._workers = max_concurrency
 
     # public ----------------------------------------------------------------------------------
-
-    def complete(
-        self,
-        upload_id: str,
-        *,
-        etags: list[str],
-        timeout: Timeout | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> UploadCompletionResult:
-        """Complete a multipart upload (``POST /uploads/{upload_id}/complete``); a
-        ``download_url`` that is not http(s) is a ResponseParseError, never passed on."""
-        return _usable(
-            super().complete(upload_id, etags=etags, timeout=timeout, extra_headers=extra_headers)
-        )
-
-    async def async_complete(
-        self,
-        upload_id: str,
-        *,
-        etags: list[str],
-        timeout: Timeout | None = None,  # noqa: ASYNC109 - the call's HTTP timeout, as sync
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> UploadCompletionResult:
-        result = await super().async_complete(
-            upload_id, etags=etags, timeout=timeout, extra_headers=extra_headers
-        )
-        return _usable(result)
 
     def upload(
         self, file: str | FileInput, *, on_progress: ProgressCallback | None = None
@@ -275,8 +249,18 @@ def _read(response: httpx.Response) -> httpx.Response:
     return response
 
 
-def _usable(result: UploadCompletionResult) -> UploadCompletionResult:
-    refused = not_a_download_url(result.download_url)
-    if refused:
-        raise ResponseParseError(f"Completing the upload returned {refused}.", method="POST")
-    return result
+class _UploadsBinding(Binding):
+    """The generated resource's transport, with one check the spec cannot state: a completed
+    upload's ``download_url`` must be http(s) (see ``completion``)."""
+
+    def send(self, request: dict[str, Any], parse: Callable[[Any], T], options: CallOptions) -> T:
+        if parse is complete_upload.parse:
+            return self._api.send(self._call(request, options), completion)  # type: ignore[return-value]
+        return super().send(request, parse, options)
+
+    async def asend(
+        self, request: dict[str, Any], parse: Callable[[Any], T], options: CallOptions
+    ) -> T:
+        if parse is complete_upload.parse:
+            return await self._api.asend(self._call(request, options), completion)  # type: ignore[return-value]
+        return await super().asend(request, parse, options)
