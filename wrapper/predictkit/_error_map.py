@@ -146,8 +146,11 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     413: PayloadTooLargeError,
 }
 
+AUTH_ADVICE = "Check the access token (Client(access_token=...) or WRIFTAI_ACCESS_TOKEN)."
+"""A 401's advice to a program; the CLI shows its own (``--token``) in its place."""
+
 _HINTS = {
-    401: "Check the access token (Client(access_token=...) or WRIFTAI_ACCESS_TOKEN).",
+    401: AUTH_ADVICE,
     403: "The token's user is not allowed to do this.",
     413: "Send a smaller request: upload large inputs as files.",
 }
