@@ -30,6 +30,7 @@ from predictkit._errors import (
     BadRequestError,
     ConflictError,
     CreateOutcomeUnknownError,
+    MissingTokenError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
@@ -254,6 +255,22 @@ def _not_followed(response: httpx.Response, *, api: bool) -> str:
     )
     why = " Check api_base_url (its scheme or host may be out of date)." if api else ""
     return f". It redirects{where}, which was not followed.{why}"
+
+
+def tokenless(error: APIStatusError) -> MissingTokenError:
+    """A 401 or 403 answered to a call sent without a token: the error says to set one."""
+    path = httpx.URL(error.url).path if error.url else ""
+    return MissingTokenError(
+        f"No WriftAI access token was sent, and {error.method} {path} needs one (it answered "
+        f"{error.status_code}). Pass Client(access_token=...) or set the WRIFTAI_ACCESS_TOKEN "
+        "environment variable (create one on the Access Tokens page).",
+        method=error.method,
+        url=error.url,
+        status_code=error.status_code,
+        request_id=error.request_id,
+        body=error.body,
+        prediction_id=error.prediction_id,
+    )
 
 
 def _validation_details(detail: Any) -> list[ValidationErrorDetail]:

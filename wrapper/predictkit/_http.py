@@ -42,12 +42,12 @@ from predictkit._error_map import (
     error_from_response,
     not_sent,
     retry_after,
+    tokenless,
 )
 from predictkit._errors import (
     APIError,
     CreateOutcomeUnknownError,
     InvalidInputError,
-    MissingTokenError,
 )
 
 log = logging.getLogger("predictkit")
@@ -129,11 +129,10 @@ class Sender:
         """The request for one attempt (``content``: this attempt's body, from ``call.body``)."""
         if call.target is not Target.API:
             return self._build_url(http, call, content)
-        if not self.token:
-            raise MissingTokenError()
         kwargs = dict(call.kwargs)
         headers = {"Accept-Encoding": ACCEPT_ENCODING, **self.headers, **kwargs.pop("headers", {})}
-        headers["Authorization"] = f"Bearer {self.token}"
+        if self.token:  # without one, public endpoints answer; others raise MissingTokenError
+            headers["Authorization"] = f"Bearer {self.token}"
         path = kwargs.pop("url")
         if _DOT_OR_EMPTY.intersection(path.split("/")[1:]):
             # httpx resolves dot segments: users.get("..") would send GET /v1, and
@@ -200,6 +199,12 @@ class Sender:
                     raise _counted(_unknown_after_status(outcome, call), attempt)
                 api = call.target is Target.API
                 error = error_from_response(outcome, prediction_id=call.prediction_id, hints=api)
+                if (
+                    api
+                    and error.status_code in (401, 403)
+                    and "authorization" not in request.headers
+                ):
+                    error = tokenless(error)
                 raise _counted(_outside_api(error, call), attempt)
             what = str(outcome.status_code)
         else:
