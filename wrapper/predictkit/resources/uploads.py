@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar, assert_never
+from typing import TYPE_CHECKING, Any, TypeVar, assert_never, cast
 
 import attrs
 from predictkit_api.api import CallOptions
@@ -255,12 +255,12 @@ class _UploadsBinding(Binding):
 
     def send(self, request: dict[str, Any], parse: Callable[[Any], T], options: CallOptions) -> T:
         if parse is complete_upload.parse:
-            return self._api.send(self._call(request, options), completion)  # type: ignore[return-value]
+            return cast("T", self._api.send(self._call(request, options), completion))
         return super().send(request, parse, options)
 
     async def asend(
         self, request: dict[str, Any], parse: Callable[[Any], T], options: CallOptions
     ) -> T:
         if parse is complete_upload.parse:
-            return await self._api.asend(self._call(request, options), completion)  # type: ignore[return-value]
+            return cast("T", await self._api.asend(self._call(request, options), completion))
         return await super().asend(request, parse, options)
