@@ -247,6 +247,9 @@ def test_a_missing_or_wrong_token_exits_3_and_is_never_printed(invoke: Invoke) -
     assert ran.err == "error: No WriftAI access token: set WRIFTAI_ACCESS_TOKEN or pass --token.\n"
     wrong = invoke("--token", "pk-wrong-secret-value", "list")
     assert wrong.code == 3
+    # The advice names what a CLI user can do (it named Client(access_token=...)).
+    assert "--token" in wrong.err and "WRIFTAI_ACCESS_TOKEN" in wrong.err
+    assert "Client(" not in wrong.err
     assert "pk-wrong-secret-value" not in wrong.out + wrong.err
     debug = invoke("--debug", "--token", "pk-wrong-secret-value", "list")
     assert debug.code == 3 and "Traceback" in debug.err

@@ -182,20 +182,33 @@ def test_wrong_token_is_authentication_error_without_the_token(
         client.predictions.list()
     err = caught.value
     assert err.status_code == 401 and err.request_id and err.body
+    assert not isinstance(err, MissingTokenError)  # a token was sent: it is the wrong one
     assert "WRIFTAI_ACCESS_TOKEN" in str(err)
     assert secret not in str(err) and secret not in repr(err) and secret not in repr(client)
 
 
-def test_missing_token_fails_at_the_first_call_without_sending(
+def test_without_a_token_a_public_read_answers_and_a_private_one_raises_missing_token(
     predictkit_server: ReferenceServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """API reference §1.3: some endpoints are public, and the official client sends no
+    Authorization header without a token. Every call once raised MissingTokenError unsent,
+    so the public catalogue could not be read anonymously."""
     monkeypatch.delenv("WRIFTAI_ACCESS_TOKEN", raising=False)
-    with (
-        Client(api_base_url=predictkit_server.url) as client,
-        pytest.raises(MissingTokenError, match="WRIFTAI_ACCESS_TOKEN"),
-    ):
-        client.predictions.get("00000000-0000-4000-8000-000000000000")
-    assert predictkit_server.requests == []
+    with Client(api_base_url=predictkit_server.url) as client:
+        models = client.models.list()
+        assert [m.name for m in models.items]  # the catalogue, read anonymously
+        with pytest.raises(MissingTokenError, match="WRIFTAI_ACCESS_TOKEN") as caught:
+            client.predictions.get("00000000-0000-4000-8000-000000000000")
+        with pytest.raises(MissingTokenError):
+            client.predictions.create({"input": {}}, model="demo/echo")
+    err = caught.value
+    assert isinstance(err, AuthenticationError)  # `except AuthenticationError` catches it too
+    assert err.status_code == 401 and err.request_id and err.body
+    assert err.attempts == 1
+    sent = predictkit_server.requests
+    assert [r.operation_id for r in sent] == ["list_models", "get_prediction", "create_prediction"]
+    assert all("authorization" not in r.headers for r in sent)
+    assert predictkit_server.prediction_count() == 0  # the server refused the create
 
 
 def test_cancel_semantics(api: Api, predictkit_server: ReferenceServer) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from predictkit import (
+    APIConnectionError,
     Client,
     CreateOutcomeUnknownError,
     FileInputError,
@@ -220,6 +221,22 @@ def test_a_part_failing_for_good_names_the_file_not_the_signature(
     )  # 1 + 2 retries
     assert _ops(predictkit_server, "complete_upload") == []
     assert _ops(predictkit_server, "create_prediction") == []  # nothing created
+
+
+def test_a_part_whose_connection_fails_names_the_upload_host_not_the_api(
+    calls: Calls, predictkit_server: ReferenceServer, big: Path
+) -> None:
+    """A part's storage host is not the API: the advice once read "Check the network and
+    api_base_url" for a part that could not be sent."""
+    predictkit_server.inject_part(Fault.drop(), index=1, times=10)
+    with pytest.raises(UploadError) as info:
+        calls.upload(big)
+    error = info.value
+    assert error.part == 1
+    assert isinstance(error.__cause__, APIConnectionError)
+    host = httpx.URL(predictkit_server.url).host
+    assert f"that {host} is reachable" in str(error)
+    assert "api_base_url" not in str(error)
 
 
 def test_a_rejected_signature_never_shows_in_the_error(

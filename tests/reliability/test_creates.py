@@ -164,7 +164,14 @@ def test_the_retry_failing_too_raises_and_creates_nothing(
     predictkit_server.inject("create_prediction", Fault.status(500), times=2)
     with pytest.raises(CreateOutcomeUnknownError) as caught:
         create(client, mode, {"input": {}})
-    assert any("retried it once" in note for note in caught.value.__notes__)
+    error = caught.value
+    # Both sends are counted, and the one line a user (or the CLI) shows says it was sent again:
+    # it once read "it was not retried... (1 attempt)" after two POSTs.
+    assert error.attempts == 2
+    assert error.status_code == 500
+    assert "not retried" not in str(error)
+    assert "sent it once more" in str(error)
+    assert str(error).endswith(" 2 attempts)")
     assert predictkit_server.prediction_count() == 0
     assert sent(predictkit_server, "create_prediction") == 2
 

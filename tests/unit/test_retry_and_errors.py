@@ -689,15 +689,30 @@ def test_token_never_appears_in_errors_or_reprs(sleeps: list[float]) -> None:
     assert len(texts) > 10
 
 
-def test_missing_token_raises_before_any_request(sleeps: list[float]) -> None:
+@pytest.mark.parametrize("status", [401, 403])
+def test_without_a_token_no_authorization_is_sent_and_a_refusal_is_missing_token(
+    sleeps: list[float], status: int
+) -> None:
     for token in (None, ""):
-        rec = Recorder(ok())
+        rec = Recorder(ok(), httpx.Response(status, json={"detail": "Not authenticated"}))
+        with httpx.Client(transport=httpx.MockTransport(rec)) as http:
+            assert sender(token=token).send(http, get_call(PID)).status_code == 200  # public
+            with pytest.raises(MissingTokenError, match="WRIFTAI_ACCESS_TOKEN") as caught:
+                sender(token=token).send(http, get_call(PID))
+        assert [r.headers.get("authorization") for r in rec.requests] == [None, None]
+        assert caught.value.status_code == status
+        assert isinstance(caught.value, AuthenticationError)
+
+
+def test_a_refusal_of_a_call_with_a_token_is_not_missing_token(sleeps: list[float]) -> None:
+    for status, kind in ((401, AuthenticationError), (403, PermissionDeniedError)):
+        rec = Recorder(httpx.Response(status))
         with (
             httpx.Client(transport=httpx.MockTransport(rec)) as http,
-            pytest.raises(MissingTokenError, match="WRIFTAI_ACCESS_TOKEN"),
+            pytest.raises(kind) as caught,
         ):
-            sender(token=token).send(http, get_call(PID))
-        assert rec.requests == []
+            sender().send(http, get_call(PID))
+        assert not isinstance(caught.value, MissingTokenError)
 
 
 async def test_async_get_is_retried_on_503_then_succeeds(sleeps: list[float]) -> None:
@@ -727,8 +742,8 @@ async def test_async_create_retried_on_connect_error(sleeps: list[float]) -> Non
 
 
 async def test_async_missing_token(sleeps: list[float]) -> None:
-    rec = Recorder(ok())
+    rec = Recorder(httpx.Response(401))
     async with httpx.AsyncClient(transport=httpx.MockTransport(rec)) as http:
         with pytest.raises(MissingTokenError):
             await sender(token=None).asend(http, get_call(PID))
-    assert rec.requests == []
+    assert [r.headers.get("authorization") for r in rec.requests] == [None]

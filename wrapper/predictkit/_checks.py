@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import httpx
+
 
 def positive_seconds(value: object) -> bool:
     """A positive, finite number of seconds (not a bool, NaN or infinity)."""
@@ -24,3 +26,14 @@ def sendable_header(name: str, value: str) -> bool:
 
 def _printable_ascii(text: str) -> bool:
     return all(char.isascii() and char.isprintable() and not char.isspace() for char in text)
+
+
+def is_http_url(url: str) -> bool:
+    """An absolute http(s) URL with a host, without whitespace or unprintable characters."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.host)

@@ -222,7 +222,7 @@ def _access_token(value: object, source: str) -> str | None:
     its trailing newline would otherwise fail inside httpx, which quotes the header value (the
     token) in its error and debug log. The error never shows the token."""
     if value is None or value == "":
-        return None  # reported as MissingTokenError by the first call
+        return None  # calls go without Authorization; a refused one is MissingTokenError
     if not isinstance(value, str):
         raise InvalidInputTypeError(
             f"The access token ({source}) must be a string, not {type(value).__name__}."
@@ -272,9 +272,10 @@ class Client(Resources):
     """A WriftAI API client; one per application is enough (it pools connections).
 
     ``access_token`` and ``api_base_url`` default to the ``WRIFTAI_ACCESS_TOKEN`` and
-    ``WRIFTAI_API_BASE_URL`` environment variables. A missing token is reported, as
-    MissingTokenError, by the first call. Pass ``http_client``/``async_http_client`` or
-    ``transport``/``async_transport`` to control the HTTP layer (proxies, mocks, test servers).
+    ``WRIFTAI_API_BASE_URL`` environment variables. Without a token, calls are sent without
+    Authorization (public endpoints answer); one the API refuses raises MissingTokenError.
+    Pass ``http_client``/``async_http_client`` or ``transport``/``async_transport`` to
+    control the HTTP layer (proxies, mocks, test servers).
     ``max_response_bytes`` caps any response body (or stream event) held in memory.
     Use it as a context manager, or call ``close()`` / ``await aclose()``.
     """

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import email.utils
 import json
+import linecache
 import math
+import re
 import time
+import types
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
-from predictkit._call import PREDICTION_CREATE, Call, Retry
+from predictkit._call import PREDICTION_CREATE, Call, Retry, Target
 from predictkit._errors import (
     APIConnectionError,
     APIError,
@@ -27,6 +30,7 @@ from predictkit._errors import (
     BadRequestError,
     ConflictError,
     CreateOutcomeUnknownError,
+    MissingTokenError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
@@ -53,7 +57,7 @@ def parse_body(response: httpx.Response, build: Callable[[Any], T]) -> T:
     try:
         data = json.loads(response.content)
     except (ValueError, RecursionError):
-        raise _unreadable(
+        raise unreadable(
             response, f"with a body that is not JSON ({_describe_body(response)})"
         ) from None
     return parse_data(response, data, build)
@@ -65,11 +69,58 @@ def parse_data(response: httpx.Response, data: Any, build: Callable[[Any], T]) -
     try:
         return build(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        problem = f"with JSON this client cannot read ({type(exc).__name__}: {exc})"
-        raise _unreadable(response, problem) from exc
+        where = _field_at_fault(exc, data)
+        problem = f"with JSON this client cannot read ({where}{type(exc).__name__}: {exc})"
+        raise unreadable(response, problem) from exc
 
 
-def _unreadable(response: httpx.Response, problem: str) -> ResponseParseError:
+_POPPED = re.compile(r"""\.pop\(\s*["']([^"']+)["']""")
+"""How the generated ``from_dict`` reads a field: ``d.pop("name")``."""
+_EXPECTED = (
+    ("dict(src_dict)", "a JSON object"),
+    ("fromisoformat", "an ISO 8601 date-time string"),
+    ("check_", "one of the documented values"),
+)
+_JSON_TYPES: tuple[tuple[type | types.UnionType, str], ...] = (
+    (type(None), "null"),
+    (bool, "a boolean"),  # before int: a bool is an int
+    (int | float, "a number"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "an object"),
+)
+
+
+def _field_at_fault(exc: BaseException, data: Any) -> str:
+    """Which field a generated ``from_dict`` failed on, what it holds and what was expected,
+    read from the failure's traceback (only once a parse has failed: no cost on success).
+    "" when the traceback does not say (then the exception's own text is all there is)."""
+    path: list[str] = []
+    line = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if str(frame.f_globals.get("__name__", "")).startswith("predictkit_api."):
+            line = linecache.getline(frame.f_code.co_filename, tb.tb_lineno)
+            popped = _POPPED.search(line)
+            if popped:
+                path.append(popped.group(1))
+        tb = tb.tb_next
+    if not path:
+        return ""
+    value: Any = data
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return f"field {'.'.join(path)!r} is missing; "
+        value = value[key]
+    got = next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), "a value")
+    expected = next((what for marker, what in _EXPECTED if marker in line), None)
+    wanted = f", expected {expected}" if expected else ""
+    return f"field {'.'.join(path)!r} is {got}{wanted}; "
+
+
+def unreadable(response: httpx.Response, problem: str) -> ResponseParseError:
+    """ResponseParseError for ``response``: "METHOD path returned STATUS ``problem``"."""
     request = response.request
     return ResponseParseError(
         f"{request.method} {request.url.path} returned {response.status_code} {problem}; "
@@ -96,8 +147,11 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     413: PayloadTooLargeError,
 }
 
+AUTH_ADVICE = "Check the access token (Client(access_token=...) or WRIFTAI_ACCESS_TOKEN)."
+"""A 401's advice to a program; the CLI shows its own (``--token``) in its place."""
+
 _HINTS = {
-    401: "Check the access token (Client(access_token=...) or WRIFTAI_ACCESS_TOKEN).",
+    401: AUTH_ADVICE,
     403: "The token's user is not allowed to do this.",
     413: "Send a smaller request: upload large inputs as files.",
 }
@@ -180,8 +234,43 @@ def error_from_response(
     if status >= 500:
         advice = " The service failed; this is retried where safe." if hints else ""
         return ServerError(text + advice, **common)
+    if 300 <= status < 400:
+        text += _not_followed(response, api=hints)
     hint = _HINTS.get(status) if hints else None
     return _STATUS_ERRORS.get(status, APIStatusError)(f"{text} {hint}" if hint else text, **common)
+
+
+def _not_followed(response: httpx.Response, *, api: bool) -> str:
+    """A 3xx reached the caller: say it was not followed, and where it pointed (without the
+    query, the fragment or user info, which may carry a secret)."""
+    location = response.headers.get("location", "")
+    try:
+        target = response.request.url.join(location) if location else None
+    except (httpx.InvalidURL, ValueError, TypeError):
+        target = None
+    where = (
+        f" to {target.copy_with(query=None, fragment=None, username=None, password=None)}"
+        if target is not None
+        else " without a usable Location"
+    )
+    why = " Check api_base_url (its scheme or host may be out of date)." if api else ""
+    return f". It redirects{where}, which was not followed.{why}"
+
+
+def tokenless(error: APIStatusError) -> MissingTokenError:
+    """A 401 or 403 answered to a call sent without a token: the error says to set one."""
+    path = httpx.URL(error.url).path if error.url else ""
+    return MissingTokenError(
+        f"No WriftAI access token was sent, and {error.method} {path} needs one (it answered "
+        f"{error.status_code}). Pass Client(access_token=...) or set the WRIFTAI_ACCESS_TOKEN "
+        "environment variable (create one on the Access Tokens page).",
+        method=error.method,
+        url=error.url,
+        status_code=error.status_code,
+        request_id=error.request_id,
+        body=error.body,
+        prediction_id=error.prediction_id,
+    )
 
 
 def _validation_details(detail: Any) -> list[ValidationErrorDetail]:
@@ -236,9 +325,10 @@ def error_from_exception(exc: httpx.RequestError, request: httpx.Request, call: 
             "header value?). Check the headers passed to Client(headers=...).",
             **common,
         )
+    check = "api_base_url" if call.target is Target.API else f"that {request.url.host} is reachable"
     return APIConnectionError(
         f"{where}: could not talk to the server ({type(exc).__name__}: {str(exc) or 'no detail'}). "
-        "Check the network and api_base_url.",
+        f"Check the network and {check}.",
         **common,
     )
 

@@ -86,16 +86,6 @@ class ClientClosedError(PredictKitError, RuntimeError):
     """The Client was closed; create a new one."""
 
 
-class MissingTokenError(PredictKitError):
-    """No access token was given and WRIFTAI_ACCESS_TOKEN is not set."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "No WriftAI access token. Pass Client(access_token=...) or set the "
-            "WRIFTAI_ACCESS_TOKEN environment variable (create one on the Access Tokens page)."
-        )
-
-
 class APIError(PredictKitError):
     """A request failed, at the network or at the server. Carries what is known about it."""
 
@@ -173,6 +163,20 @@ class BadRequestError(APIStatusError):
 
 class AuthenticationError(APIStatusError):
     """401: the access token is missing or not valid. Check WRIFTAI_ACCESS_TOKEN."""
+
+
+class MissingTokenError(AuthenticationError):
+    """A call sent without a token (none given, WRIFTAI_ACCESS_TOKEN unset) was refused: 401,
+    or 403 (``status_code`` says which). Public endpoints answer without a token; the others
+    need one: pass ``Client(access_token=...)`` or set WRIFTAI_ACCESS_TOKEN."""
+
+    def __init__(self, message: str | None = None, **fields: Any) -> None:
+        super().__init__(
+            message
+            or "No WriftAI access token. Pass Client(access_token=...) or set the "
+            "WRIFTAI_ACCESS_TOKEN environment variable (create one on the Access Tokens page).",
+            **fields,
+        )
 
 
 class PermissionDeniedError(APIStatusError):

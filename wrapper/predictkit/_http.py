@@ -43,12 +43,12 @@ from predictkit._error_map import (
     error_from_response,
     not_sent,
     retry_after,
+    tokenless,
 )
 from predictkit._errors import (
     APIError,
     CreateOutcomeUnknownError,
     InvalidInputError,
-    MissingTokenError,
 )
 
 log = logging.getLogger("predictkit")
@@ -134,8 +134,6 @@ class Sender:
         """The request for one attempt (``content``: this attempt's body, from ``call.body``)."""
         if call.target is not Target.API:
             return self._build_url(http, call, content)
-        if not self.token:
-            raise MissingTokenError()
         kwargs = dict(call.kwargs)
         path = kwargs.pop("url")
         if _DOT_OR_EMPTY.intersection(path.split("/")[1:]):
@@ -150,7 +148,7 @@ class Sender:
         own = kwargs.pop("headers", None)
         try:
             if own or http.cookies or http.params:  # httpx merges everything, as for any request
-                headers = {**self._api_headers, **(own or {}), "Authorization": self._auth}
+                headers = {**self._api_headers, **(own or {}), **self._auth}
                 return http.build_request(url=url, headers=headers, timeout=self.timeout, **kwargs)
             # The usual call (a get, a page): what http.build_request would send, without
             # merging the same constant headers into the client's defaults each time
@@ -172,8 +170,10 @@ class Sender:
         return {"Accept-Encoding": ACCEPT_ENCODING, **self.headers}
 
     @property
-    def _auth(self) -> str:
-        return f"Bearer {self.token}"
+    def _auth(self) -> dict[str, str]:
+        """The Authorization header, or none: without a token public endpoints answer, and
+        others raise MissingTokenError."""
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     def _merged_headers(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Headers:
         """The http client's default headers with this Sender's and the token over them (not to
@@ -183,7 +183,7 @@ class Sender:
         last = self._merged[0] if self._merged else None
         if last is None or last[0] != defaults:
             merged = httpx.Headers(http.headers)
-            merged.update({**self._api_headers, "Authorization": self._auth})
+            merged.update({**self._api_headers, **self._auth})
             last = (defaults, merged)
             self._merged[:] = [last]  # one entry: a Sender meets one client's defaults
         return last[1]
@@ -230,6 +230,12 @@ class Sender:
                     raise _counted(_unknown_after_status(outcome, call), attempt)
                 api = call.target is Target.API
                 error = error_from_response(outcome, prediction_id=call.prediction_id, hints=api)
+                if (
+                    api
+                    and error.status_code in (401, 403)
+                    and "authorization" not in request.headers
+                ):
+                    error = tokenless(error)
                 raise _counted(_outside_api(error, call), attempt)
             what = str(outcome.status_code)
         else:

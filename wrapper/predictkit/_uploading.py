@@ -10,14 +10,15 @@ import contextlib
 import threading
 from collections.abc import AsyncGenerator, Callable, Generator, Iterator
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 import httpx
 
 from predictkit import _aio
 from predictkit._call import Call, Retry
-from predictkit._error_map import parse_body
+from predictkit._checks import is_http_url
+from predictkit._error_map import parse_body, unreadable
 from predictkit._errors import (
     APIError,
     CreateOutcomeUnknownError,
@@ -37,6 +38,9 @@ from predictkit._files import (
 )
 from predictkit._parts import without_query
 from predictkit._sources import READ_SIZE, Source, open_source
+
+if TYPE_CHECKING:
+    from predictkit_api.models.upload_completion_result import UploadCompletionResult
 
 P = TypeVar("P")
 
@@ -201,11 +205,23 @@ def complete_call(transfer: Transfer) -> Call:
 
 
 def uploaded(transfer: Transfer, response: httpx.Response) -> UploadedFile:
+    result = completion(response)
+    source = transfer.source
+    return UploadedFile(result.download_url, transfer.upload_id, source.size, source.mime_type)
+
+
+def completion(response: httpx.Response) -> UploadCompletionResult:
+    """A completed upload's answer. Its ``download_url`` must be http(s): any other (a
+    ``javascript:`` or ``file:`` URL from a hostile server) is a ResponseParseError, never
+    passed on. Only its scheme is quoted: it goes nowhere."""
     from predictkit_api.models.upload_completion_result import UploadCompletionResult
 
     result = parse_body(response, UploadCompletionResult.from_dict)
-    source = transfer.source
-    return UploadedFile(result.download_url, transfer.upload_id, source.size, source.mime_type)
+    url: object = result.download_url
+    if isinstance(url, str) and is_http_url(url):
+        return result
+    shown = url.partition(":")[0][:20] + ":" if isinstance(url, str) else type(url).__name__
+    raise unreadable(response, f"whose download_url is not an http(s) URL ({shown}...)")
 
 
 def labelled(value: object) -> list[tuple[Any, str]]:

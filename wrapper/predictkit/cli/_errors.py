@@ -6,6 +6,7 @@ before their bases. The README's "Command line" table is checked against it by a
 
 from __future__ import annotations
 
+from predictkit._error_map import AUTH_ADVICE
 from predictkit._errors import (
     APIConnectionError,
     APIError,
@@ -58,6 +59,10 @@ BROKEN_PIPE = 141
 """Whoever read stdout stopped reading (128 + SIGPIPE, as shells report it)."""
 
 
+_CLI_AUTH_ADVICE = "Check the access token (--token or WRIFTAI_ACCESS_TOKEN)."
+"""What a 401 tells a CLI user, in place of the library's ``Client(access_token=...)``."""
+
+
 class CliError(Exception):
     """A problem the CLI itself found in what it was asked to do: a usage error."""
 
@@ -105,6 +110,8 @@ def one_line(exc: BaseException) -> str:
     if isinstance(exc, MissingTokenError):
         return "No WriftAI access token: set WRIFTAI_ACCESS_TOKEN or pass --token."
     message = " ".join(str(exc).split())
+    if isinstance(exc, AuthenticationError):
+        message = message.replace(AUTH_ADVICE, _CLI_AUTH_ADVICE)
     if exit_code(exc) == UNEXPECTED and not isinstance(exc, PredictKitError):
         return f"unexpected {type(exc).__name__}: {message} (run with --debug for the traceback)"
     return message or type(exc).__name__

@@ -21,6 +21,7 @@ import attrs
 import httpx
 
 from predictkit._api import API, Call
+from predictkit._call import PREDICTION_CREATE
 from predictkit._error_map import error_from_exception
 from predictkit._errors import CreateOutcomeUnknownError, NotFoundError, PredictKitError
 from predictkit._prediction import PredictionWithIO
@@ -72,6 +73,7 @@ def create_policy(
     """Send ``call``; if its outcome is unknown, find out: the prediction it made, or one more
     send if it never arrived (at most two sends: ``_settle`` raises rather than ask a third)."""
     sent, retried = Sent.of(call.kwargs["json"], time.monotonic(), time.time()), False
+    first_attempts = 0  # how many times the first send went out, once it is retried
     while True:
         try:
             outcome = yield SendCreate(call)
@@ -90,9 +92,11 @@ def create_policy(
                     f"predictkit could not look for the prediction it may have created: {failed}"
                 )
                 raise exc from failed
+            if retried:
+                _count_both_sends(exc, call, first_attempts)
             pid = _settle(exc, found, retried=retried)
             if pid is None:
-                retried = True
+                retried, first_attempts = True, exc.attempts or 1
                 continue
             prediction = yield Send(get_call(pid), parse)
         reconciling.created.add(prediction.id)
@@ -114,9 +118,30 @@ def _settle(exc: CreateOutcomeUnknownError, found: Found, *, retried: bool) -> s
             f"predictkit found {len(found.candidates)} predictions that may be this create's: "
             f"{', '.join(found.candidates)}. Check them before creating it again."
         )
-    else:
-        exc.add_note("predictkit retried it once after finding no prediction; that failed too.")
-    raise exc
+    raise exc  # after a second send, _count_both_sends has said so
+
+
+def _count_both_sends(exc: CreateOutcomeUnknownError, call: Call, first_attempts: int) -> None:
+    """The create was sent again after reconciliation found nothing, and that failed too: the
+    error's message and ``attempts`` tell both sends, not only the last (which alone would say
+    it was never retried)."""
+    once = call.write_once or PREDICTION_CREATE
+    cause = exc.__cause__
+    how = (
+        f"{exc.status_code}"
+        if exc.status_code is not None
+        else type(cause).__name__
+        if cause is not None
+        else "an unknown outcome"
+    )
+    path = httpx.URL(exc.url).path if exc.url else "the create"
+    exc.attempts = first_attempts + (exc.attempts or 1)
+    exc.message = (
+        f"{exc.method or 'POST'} {path}: {once.what} may or may not have been created. Its first "
+        f"send had an unknown outcome; predictkit found no prediction from it and sent it once "
+        f"more, which failed too ({how}). It was not sent a third time, to avoid "
+        f"{once.repeat}: {once.check} before retrying."
+    )
 
 
 def open_create(api: API, call: Call) -> httpx.Response:

@@ -27,7 +27,7 @@ import httpx
 from predictkit import _aio
 from predictkit._body import ACCEPT_ENCODING, aiter_decoded, iter_decoded, timed_out
 from predictkit._call import Retry
-from predictkit._checks import positive_seconds
+from predictkit._checks import is_http_url, positive_seconds
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
@@ -41,16 +41,6 @@ from predictkit.waiting import adrive, drive
 
 if TYPE_CHECKING:
     from predictkit._api import API, Call
-
-
-def _is_http_url(url: str) -> bool:
-    if any(c.isspace() or not c.isprintable() for c in url):
-        return False
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL:
-        return False
-    return parsed.scheme in ("http", "https") and bool(parsed.host)
 
 
 MAX_DOWNLOAD_REDIRECTS = 10
@@ -101,7 +91,7 @@ def _download_target(api: API, url: object) -> httpx.URL:
         raise InvalidInputTypeError(
             f"download_output needs the URL of an output file (a str), not a {kind}.{advice}"
         )
-    if not _is_http_url(url):
+    if not is_http_url(url):
         shown = _USERINFO.sub("//", url.partition("?")[0])
         raise UnsafeDownloadError(
             f"Refusing to download {shown!r}: only http(s) URLs are supported."

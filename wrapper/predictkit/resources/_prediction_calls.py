@@ -34,11 +34,12 @@ from predictkit_api.models.prediction_status import PREDICTION_STATUS_VALUES, Pr
 from predictkit_api.types import UNSET
 
 from predictkit._api import API, Call, Timeout, WriteOnce, per_call_timeout
-from predictkit._errors import InvalidInputError, InvalidInputTypeError
+from predictkit._checks import is_http_url
+from predictkit._error_map import unreadable
+from predictkit._errors import InvalidInputError, InvalidInputTypeError, ResponseParseError
 from predictkit._types import CreatePredictionParams, PaginationOptions
 from predictkit.model_ref import ModelRef
 from predictkit.pagination import check_limit, check_page_size
-from predictkit.resources._downloads import _is_http_url
 from predictkit.waiting import (
     DEFAULT_ASYNC_WAIT_OPTIONS,
     DEFAULT_WAIT_OPTIONS,
@@ -274,6 +275,44 @@ def created_id(response: httpx.Response) -> str | None:
     return last if _ID.fullmatch(last) else None
 
 
+def checked_id(response: httpx.Response, prediction_id: object) -> None:
+    """Refuse a prediction body whose ``id`` is not an id, or (for a path naming one: get,
+    cancel) is not the one asked for: a ResponseParseError, the server's fault, never an
+    InvalidInputError later."""
+    asked = _asked_id(response)
+    if asked is not None:
+        if prediction_id == asked:
+            return
+        raise unreadable(response, f"with prediction id {prediction_id!r}, not {asked!r}")
+    if isinstance(prediction_id, str) and _ID.fullmatch(prediction_id):
+        return
+    raise unreadable(response, f"with prediction id {prediction_id!r}, which is not an id")
+
+
+def created_but_unreadable(response: httpx.Response, error: ResponseParseError) -> None:
+    """A create's 2xx body could not be read: say the create was sent, so a prediction may
+    exist, and how to find it (by its Location when one came, else by listing)."""
+    if response.request.method != "POST" or _asked_id(response) is not None:
+        return
+    located = created_id(response)
+    find = (
+        f"its Location names {located}: get it with client.predictions.get({located!r})"
+        if located is not None
+        else f"{CREATE_ONCE.check} before creating it again"
+    )
+    error.message += f". The create was sent, so a prediction may exist: {find}."
+    error.prediction_id = error.prediction_id or located
+
+
+def _asked_id(response: httpx.Response) -> str | None:
+    """The prediction id a request's path names (get, cancel), None for a create or list."""
+    parts = response.request.url.path.split("/")
+    if "predictions" not in parts:
+        return None
+    at = len(parts) - 1 - parts[::-1].index("predictions")
+    return parts[at + 1] if at < len(parts) - 1 else None
+
+
 def checked_wait_options(options: object, *, sync: bool) -> WaitOptions | AsyncWaitOptions:
     """Check a wait's options before anything is sent; None means the defaults."""
     if options is None:
@@ -336,7 +375,7 @@ def _checked_webhook(webhook: Any) -> dict[str, Any]:
             "params['webhook'] must be {'url': 'https://…', 'secret': optional str}."
         )
     url = webhook.get("url")
-    if not isinstance(url, str) or not _is_http_url(url):
+    if not isinstance(url, str) or not is_http_url(url):
         raise InvalidInputError(f"params['webhook']['url'] must be an http(s) URL, not {url!r}.")
     secret = webhook.get("secret")
     if secret is not None and not isinstance(secret, str):

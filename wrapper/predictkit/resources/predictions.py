@@ -26,6 +26,7 @@ from predictkit_api.models.prediction_list import PredictionList
 from predictkit._api import API, Call, Timeout
 from predictkit._cancelling import cancelling_after
 from predictkit._error_map import parse_body, parse_data
+from predictkit._errors import ResponseParseError
 from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._schedule import RunTimes
 from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
@@ -44,7 +45,9 @@ from predictkit.resources._prediction_calls import (
     PerCall,
     check_after_id,
     check_prediction_id,
+    checked_id,
     create_plan,
+    created_but_unreadable,
     get_call,
     list_plan,
 )
@@ -116,7 +119,13 @@ class Predictions:
         async_create_many = _FromBatch("async_create_many")
 
     def _prediction(self, response: httpx.Response) -> PredictionWithIO:
-        return self._bind(parse_body(response, PredictionWithIO.from_dict))
+        try:
+            prediction = parse_body(response, PredictionWithIO.from_dict)
+            checked_id(response, prediction.id)
+        except ResponseParseError as error:
+            created_but_unreadable(response, error)
+            raise
+        return self._bind(prediction)
 
     def _bind(self, prediction: PredictionWithIO) -> PredictionWithIO:
         """Bind a prediction to this client (its reload(), wait() and cancel() send here)."""

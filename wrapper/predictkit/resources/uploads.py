@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar, assert_never
+from typing import TYPE_CHECKING, Any, TypeVar, assert_never, cast
 
 import attrs
-from predictkit_api.api.uploads import UploadsResource
+from predictkit_api.api import CallOptions
+from predictkit_api.api.uploads import UploadsResource, complete_upload
 
 from predictkit import _aio
 from predictkit._api import API
@@ -37,6 +38,7 @@ from predictkit._uploading import (
     UploadedFile,
     async_part_body,
     complete_call,
+    completion,
     labelled,
     naming,
     opened,
@@ -63,6 +65,7 @@ DEFAULT_MAX_CONCURRENCY = 8
 """Parts in flight at once, over all files of one call."""
 
 P = TypeVar("P")
+T = TypeVar("T")
 
 
 class Uploads(UploadsResource):
@@ -76,7 +79,7 @@ class Uploads(UploadsResource):
             )
         if max_concurrency < 1:
             raise InvalidInputError(f"max_concurrency must be at least 1, not {max_concurrency}")
-        super().__init__(Binding(api))
+        super().__init__(_UploadsBinding(api))
         self._api = api
         self._parts = PartSender(api)
         self._workers = max_concurrency
@@ -244,3 +247,20 @@ def _uploading(
 def _read(response: httpx.Response) -> httpx.Response:
     """The response itself (read by ``send``), for the upload steps that parse it."""
     return response
+
+
+class _UploadsBinding(Binding):
+    """The generated resource's transport, with one check the spec cannot state: a completed
+    upload's ``download_url`` must be http(s) (see ``completion``)."""
+
+    def send(self, request: dict[str, Any], parse: Callable[[Any], T], options: CallOptions) -> T:
+        if parse is complete_upload.parse:
+            return cast("T", self._api.send(self._call(request, options), completion))
+        return super().send(request, parse, options)
+
+    async def asend(
+        self, request: dict[str, Any], parse: Callable[[Any], T], options: CallOptions
+    ) -> T:
+        if parse is complete_upload.parse:
+            return cast("T", await self._api.asend(self._call(request, options), completion))
+        return await super().asend(request, parse, options)
