@@ -2,7 +2,9 @@
 
 ``client.predictions.stream`` (predictkit.streaming) and a wait listening to the stream
 (predictkit.waiting, predictkit.resources._listening) follow the same server stream, so they
-agree here on what a connection that ended means. Pure (no I/O, no clock).
+agree here on what a connection that ended means, and on which events are new. No I/O, no
+clock: `Resumption` is a value; `RecentIds` and `Connection` are small records a consumer
+updates as events arrive.
 
 The end is the terminal event (``done`` or ``error``, TERMINAL_EVENTS): nothing follows it, and
 a consumer that saw it stops. After any other end of a connection the consumer reports what it
