@@ -187,3 +187,47 @@ def test_a_wait_on_a_replaying_stream_falls_back_to_polling(mode: str) -> None:
     assert len(streams) == 1 + WAIT_RULES.max_reconnects + 1 == 4
     assert len(gets) == WAIT_RULES.max_reconnects + 2 == 4
     assert server.requests.index(streams[-1]) < server.requests.index(gets[-2])
+
+
+def replaying_on_one_connection(request: Request, reply: Reply) -> None:
+    """Events 1 and 2, then the same two again and again on the same connection (at most
+    10,000 times: far past the RECENT_IDS repeats a consumer tolerates)."""
+    if not request.is_stream:
+        reply.json(prediction("succeeded"))
+        return
+    reply.events(INIT_AND_OUTPUT)
+    for _ in range(10_000):
+        try:
+            reply.sock.sendall(INIT_AND_OUTPUT)
+        except OSError:
+            return
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_connection_replaying_without_end_is_stream_error(mode: str) -> None:
+    with (
+        serving(replaying_on_one_connection) as server,
+        Client(access_token=TOKEN, api_base_url=server.url) as client,
+    ):
+        events, ended = take(client, mode)
+        streams = server.stream_requests()
+    assert events == [("1", "init"), ("2", "output")]
+    assert isinstance(ended, StreamError)
+    assert "replays without end" in str(ended)
+    assert len(streams) == 1
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_wait_on_a_connection_replaying_without_end_polls(mode: str) -> None:
+    options = WaitOptions(poll_interval=0.05, timeout=60)
+    with (
+        serving(replaying_on_one_connection) as server,
+        Client(access_token=TOKEN, api_base_url=server.url) as client,
+    ):
+        if mode == "sync":
+            result = client.predictions.wait(PID, options)
+        else:
+            result = asyncio.run(client.predictions.async_wait(PID, options))
+        streams, gets = server.stream_requests(), server.get_requests()
+    assert result.status == "succeeded"
+    assert (len(streams), len(gets)) == (1, 1)

@@ -174,6 +174,19 @@ def test_an_event_without_its_own_id_cannot_be_judged_and_is_new() -> None:
     assert (connection.new, connection.repeats, len(seen)) == (3, 0, 1)
 
 
+def test_a_connection_repeating_more_than_the_stream_remembers_is_endless() -> None:
+    connection = Connection(None, RecentIds(limit=3))
+    assert [connection.is_new(i) for i in ("1", "2")] == [True, True]
+    for _ in range(3):
+        assert connection.is_new("1") is False
+    assert connection.endless is False
+    assert connection.is_new("2") is False
+    assert connection.endless is True  # 4 repeats in a row > 3 ids remembered
+    assert connection.is_new("3") is True
+    assert connection.endless is False  # something new: the count starts again
+    assert connection.repeats == 4
+
+
 @pytest.mark.parametrize("rules", [STREAM_RULES, WAIT_RULES])
 def test_a_connection_with_only_repeats_is_a_failure_however_long_it_lasted(
     rules: ReconnectRules,

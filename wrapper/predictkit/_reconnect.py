@@ -132,7 +132,7 @@ class RecentIds:
 
     def __init__(self, *ids: str, limit: int = RECENT_IDS) -> None:
         self._ids: dict[str, None] = {}  # insertion order: the oldest first
-        self._limit = limit
+        self.limit = limit
         for event_id in ids:
             self.add(event_id)
 
@@ -146,7 +146,7 @@ class RecentIds:
         """Remember an id (an empty one, no id at all, is not remembered)."""
         if event_id and event_id not in self._ids:
             self._ids[event_id] = None
-            if len(self._ids) > self._limit:
+            if len(self._ids) > self.limit:
                 del self._ids[next(iter(self._ids))]
 
 
@@ -160,6 +160,13 @@ class Connection:
         self.new = 0
         self.repeats = 0
         self._events = 0
+        self._repeats_in_row = 0
+
+    @property
+    def endless(self) -> bool:
+        """Whether more repeats in a row came than the stream remembers ids: a server replaying
+        on one connection without end (the consumer stops reading it: StreamError)."""
+        return self._repeats_in_row > self.seen.limit
 
     def is_new(self, event_id: str, *, own_id: bool = True) -> bool:
         """Whether an event is new (then remembered). ``own_id``: it came with its own ``id:``
@@ -169,10 +176,12 @@ class Connection:
             return False
         if own_id and event_id in self.seen:
             self.repeats += 1
+            self._repeats_in_row += 1
             return False
         if own_id:
             self.seen.add(event_id)
         self.new += 1
+        self._repeats_in_row = 0
         return True
 
 

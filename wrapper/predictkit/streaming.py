@@ -294,8 +294,11 @@ class _Resume:
         return event
 
     def accept(self, event: PredictionStreamEvent, *, own_id: bool = True) -> bool:
-        """Record an event; False for one already seen on this stream (`Connection`)."""
+        """Record an event; False for one already seen on this stream (`Connection`).
+        StreamError when one connection repeats without end."""
         if not self.connection.is_new(event.id, own_id=own_id):
+            if self.connection.endless:
+                raise endless_repeats(self.prediction_id, self.connection.repeats)
             return False
         self.resumption = self.resumption.event(event.id)
         self.finished = event.event in TERMINAL_EVENTS
@@ -329,6 +332,16 @@ class _Resume:
             ) from cause
         self.check = decision.check_end
         return decision.delay
+
+
+def endless_repeats(prediction_id: str, repeats: int) -> StreamError:
+    """The error for a connection that sends events already seen without end."""
+    return StreamError(
+        f"The event stream of prediction {prediction_id} sent {repeats:,} events in a row that "
+        "it had already sent, on one connection: the server replays without end. Resume later "
+        "with stream(prediction_id, after_id=last_event_id).",
+        prediction_id=prediction_id,
+    )
 
 
 def _mid_stream_error(

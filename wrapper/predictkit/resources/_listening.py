@@ -21,7 +21,7 @@ from predictkit._error_map import error_from_exception
 from predictkit._prediction import PredictionWithIO
 from predictkit._reconnect import TERMINAL_EVENTS, Connection
 from predictkit.resources._prediction_calls import deadline_in
-from predictkit.streaming import SSEDecoder, stream_call
+from predictkit.streaming import SSEDecoder, endless_repeats, stream_call
 from predictkit.waiting import Heard, Listen
 
 
@@ -30,7 +30,10 @@ class _Hearing:
     steadily never reset it); report what was heard: new events only, not those the wait has
     already heard on this stream (predictkit._reconnect's `Connection`, as the iterator)."""
 
-    def __init__(self, step: Listen, deadline: float | None, limit: int) -> None:
+    def __init__(
+        self, prediction_id: str, step: Listen, deadline: float | None, limit: int
+    ) -> None:
+        self._prediction_id = prediction_id
         self._decoder = SSEDecoder(limit=limit)
         self._deadline = deadline
         self._connection = Connection(step.after_id, step.seen)
@@ -47,6 +50,8 @@ class _Hearing:
             self._terminal = event.event in TERMINAL_EVENTS
             if self._terminal:
                 self._final = _prediction_in(event.data)
+        elif event is not None and self._connection.endless:  # the wait polls instead
+            raise endless_repeats(self._prediction_id, self._connection.repeats)
         return self._terminal or (self._deadline is not None and time.monotonic() >= self._deadline)
 
     def heard(self) -> Heard:
@@ -77,7 +82,7 @@ def listen(api: API, prediction_id: str, step: Listen) -> Heard:
     call = _round(prediction_id, step)
     response = api.open(call)
     limit = api.max_response_bytes
-    hearing = _Hearing(step, call.deadline, limit)
+    hearing = _Hearing(prediction_id, step, call.deadline, limit)
     lines = iter_lines(
         response, limit=limit, deadline=lambda: call.deadline, hard_deadline=call.deadline
     )
@@ -99,7 +104,7 @@ async def alisten(api: API, prediction_id: str, step: Listen) -> Heard:
     call = _round(prediction_id, step)
     response = await api.aopen(call)
     limit = api.max_response_bytes
-    hearing = _Hearing(step, call.deadline, limit)
+    hearing = _Hearing(prediction_id, step, call.deadline, limit)
     try:
         lines = aiter_lines(response, limit=limit, deadline=lambda: call.deadline)
         async with _aio.deadline(call.deadline):
