@@ -177,14 +177,13 @@ def test_an_event_without_its_own_id_cannot_be_judged_and_is_new() -> None:
 def test_a_connection_repeating_more_than_the_stream_remembers_is_endless() -> None:
     connection = Connection(None, RecentIds(limit=3))
     assert [connection.is_new(i) for i in ("1", "2")] == [True, True]
-    for _ in range(3):
-        assert connection.is_new("1") is False
-    assert connection.endless is False
-    assert connection.is_new("2") is False
-    assert connection.endless is True  # 4 repeats in a row > 3 ids remembered
-    assert connection.is_new("3") is True
-    assert connection.endless is False  # something new: the count starts again
-    assert connection.repeats == 4
+    endless = []
+    for event_id in ("1", "1", "1", "2", "3"):
+        connection.is_new(event_id)
+        endless.append(connection.endless)
+    # 4 repeats in a row > 3 ids remembered; something new starts the count again.
+    assert endless == [False, False, False, True, False]
+    assert (connection.new, connection.repeats) == (3, 4)
 
 
 @pytest.mark.parametrize("rules", [STREAM_RULES, WAIT_RULES])
