@@ -20,7 +20,8 @@ from predictkit.testing import ReferenceServer
 
 from ._tiny_server import PID, TOKEN, Reply, Request, frame, prediction, serving
 
-TIMEOUT = 0.5
+TIMEOUT = 1.0
+"""Long enough for a loopback connection and its first event under CPU load."""
 
 
 def drain(client: Client, mode: str, **kwargs: Any) -> tuple[list[str], BaseException | None]:
@@ -69,7 +70,7 @@ def test_a_stream_of_only_pings_ends_at_its_timeout(mode: str) -> None:
         streams = server.stream_requests()
     assert isinstance(error, APITimeoutError), error
     assert error.prediction_id == PID
-    assert "timeout of 0.5 s" in str(error) and "'1'" in str(error)  # the resume point
+    assert "timeout of 1 s" in str(error) and "'1'" in str(error)  # the resume point
     assert names == ["init"]
     assert len(streams) == 1
     # The server was still sending pings when the client gave up (not at its own end: -1).
@@ -107,7 +108,9 @@ def test_the_timeout_bounds_the_pauses_between_reconnects(mode: str) -> None:
         streams = server.stream_requests()
     assert isinstance(error, APITimeoutError), error
     assert names == []
-    assert 2 <= len(streams) <= 4  # not the 6 that end in StreamError after 7.5 s of pauses
+    # At most 3 fit in 1 s of pauses (0, 0.5, then 1 s cut to what is left), not the 6 that
+    # end in StreamError after 7.5 s; fewer when connections are slow.
+    assert 1 <= len(streams) <= 3
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
