@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from predictkit import StreamError
+from predictkit import APITimeoutError, InvalidInputError, StreamError
 from predictkit._call import Call
 from predictkit.streaming import (
     DEFAULT_IDLE,
@@ -146,13 +146,16 @@ def ev(
     return PredictionStreamEvent(id=event_id, event=name, data=data)
 
 
-def test_accept_drops_only_the_event_replayed_on_resume() -> None:
+def test_accept_drops_the_replayed_event_and_repeats_but_not_inherited_ids() -> None:
     state = _Resume(PID, last_event_id="4", idle=30.0)
     state.call()  # a connection resuming after "4"
     assert state.accept(ev("4")) is False  # the server replayed the event we resumed after
     assert state.accept(ev("5")) is True
     # An event without an id line inherits the previous id (SSE rules): it is new, keep it.
-    assert state.accept(ev("5")) is True
+    assert state.accept(ev("5"), own_id=False) is True
+    # One that carries an id already seen on this stream is a repeat: not yielded again.
+    assert state.accept(ev("5")) is False
+    assert state.accept(ev("4")) is False
     assert state.last_event_id == "5"
     assert state.finished is False
 
@@ -385,3 +388,55 @@ async def test_async_prediction_stream_resumes(monkeypatch: pytest.MonkeyPatch) 
     assert events == [("1", "output", 1), ("2", "error", {"m": 1})]
     assert [c.kwargs["params"] for c in calls] == [{}, {"after_id": "1"}]
     assert sleeps == [0.0]
+
+
+# --- own ids and the stream's deadline -----------------------------------------------------------
+
+
+def test_the_decoder_tells_whether_an_event_came_with_its_own_id() -> None:
+    decoder = SSEDecoder()
+    lines = ["id: 1", "data: 1", "", "data: 2", "", "id: 3", "", "data: 4", ""]
+    owned = [decoder.own_id for line in lines if decoder.feed(line) is not None]
+    # "2" inherits "1"; an id-only block sets "3", which "4" then carries as new.
+    assert owned == [True, False, True]
+
+
+def test_a_stream_deadline_starts_at_the_first_event_asked_for_and_bounds_everything() -> None:
+    now = [100.0]
+    state = _Resume(PID, "1", 30.0, clock=lambda: now[0], timeout=10.0)
+    assert (state.deadline, state.pause(4.0)) == (None, 4.0)
+    now[0] = 150.0  # the iterator was made long before it was used
+    state.start()
+    state.start()  # only the first counts
+    assert state.deadline == 160.0
+    call = state.call()
+    assert call.deadline == 160.0  # every connection's timeouts and retries are cut to it
+    state.opened()
+    assert state.stall_deadline() == 160.0  # sooner than the stall (150 + 35)
+    now[0] = 158.0
+    assert state.pause(4.0) == 2.0
+    state.check = True
+    now[0] = 160.0
+    assert state.should_check_end() is False  # no end check past the deadline...
+    with pytest.raises(APITimeoutError) as info:
+        state.call()  # ...the next connection raises instead
+    assert info.value.prediction_id == PID
+    assert "timeout of 10 s" in str(info.value) and "'1'" in str(info.value)
+    assert state.pause(4.0) == 0.0
+
+
+def test_without_a_timeout_a_stream_has_no_deadline() -> None:
+    now = [100.0]
+    state = _Resume(PID, None, 30.0, clock=lambda: now[0])
+    state.start()
+    assert state.deadline is None and state.expired() is False
+    state.opened()
+    assert state.stall_deadline() == 135.0
+
+
+def test_extra_headers_join_the_stream_request_and_are_checked() -> None:
+    request = to_request(stream_call(PID, "4", 30.0, extra_headers={"X-Trace": "t"}))
+    assert request.headers["X-Trace"] == "t"
+    assert request.headers["Accept"] == "text/event-stream"
+    with pytest.raises(InvalidInputError, match="Authorization"):
+        stream_call(PID, None, 30.0, extra_headers={"authorization": "Bearer x"})

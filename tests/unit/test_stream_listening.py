@@ -40,9 +40,9 @@ def client_answering(body: bytes, seen: list[httpx.Request]) -> Client:
 def listen_both(body: bytes, after_id: str | None) -> tuple[Heard, Heard, list[httpx.Request]]:
     seen: list[httpx.Request] = []
     client = client_answering(body, seen)
-    step = Listen(after_id, 30.0, 10.0)
-    heard = listen(client._api, PID, step)
-    aheard = asyncio.run(alisten(client._api, PID, step))
+    # Two steps: each round remembers the ids it heard in its step's ``seen``.
+    heard = listen(client._api, PID, Listen(after_id, 30.0, 10.0))
+    aheard = asyncio.run(alisten(client._api, PID, Listen(after_id, 30.0, 10.0)))
     return heard, aheard, seen
 
 

@@ -7,10 +7,13 @@ import attrs
 import pytest
 from predictkit._reconnect import (
     QUIET_BEFORE_CHECK,
+    RECENT_IDS,
     STREAM_RULES,
     TERMINAL_EVENTS,
     WAIT_RULES,
+    Connection,
     GiveUp,
+    RecentIds,
     Reconnect,
     ReconnectRules,
     Resumption,
@@ -115,6 +118,98 @@ def test_is_replay_only_for_the_first_event_carrying_the_id_resumed_after() -> N
     assert is_replay("5", "4", 0) is False
     assert is_replay("", "", 0) is False  # no id at all proves nothing
     assert is_replay("4", None, 0) is False
+
+
+# --- new events and repeats (a server that ignores after_id) -------------------------------------
+
+
+def test_recent_ids_remember_the_last_ones_only() -> None:
+    seen = RecentIds(limit=3)
+    for event_id in ("1", "2", "3", "2", "4"):  # "2" again does not make it young
+        seen.add(event_id)
+    assert ("1" in seen, "2" in seen, "3" in seen, "4" in seen) == (False, True, True, True)
+    assert len(seen) == 3
+    seen.add("")  # no id at all is not an id seen
+    assert "" not in seen and len(seen) == 3
+
+
+def test_recent_ids_hold_at_most_recent_ids_however_long_the_stream() -> None:
+    seen = RecentIds("start")
+    for n in range(10 * RECENT_IDS):
+        seen.add(str(n))
+    assert RECENT_IDS == 1024
+    assert len(seen) == RECENT_IDS
+    assert "start" not in seen and str(10 * RECENT_IDS - 1) in seen
+
+
+def test_a_connection_replaying_the_stream_from_the_start_brings_nothing_new() -> None:
+    seen = RecentIds()
+    first = Connection(None, seen)
+    assert [first.is_new(i) for i in ("1", "2")] == [True, True]
+    again = Connection("2", seen)  # resumed after "2", but the server starts over
+    assert [again.is_new(i) for i in ("1", "2", "1", "2")] == [False] * 4
+    assert (again.new, again.repeats) == (0, 4)
+    assert again.is_new("3") is True
+    assert (again.new, again.repeats) == (1, 4)
+
+
+def test_only_the_first_event_carrying_the_resume_point_is_a_tolerated_replay() -> None:
+    seen = RecentIds("4")
+    replay = Connection("4", seen)
+    assert replay.is_new("4") is False
+    assert (replay.new, replay.repeats) == (0, 0)  # tolerated: not a repeat
+    assert replay.is_new("4") is False
+    assert replay.repeats == 1  # the second time it is one
+    later = Connection("4", seen)
+    assert later.is_new("5") is True
+    assert later.is_new("4") is False and later.repeats == 1
+
+
+def test_an_event_without_its_own_id_cannot_be_judged_and_is_new() -> None:
+    seen = RecentIds()
+    connection = Connection(None, seen)
+    assert connection.is_new("1") is True
+    assert connection.is_new("1", own_id=False) is True  # inherited "1" (SSE rules)
+    assert connection.is_new("", own_id=False) is True
+    assert (connection.new, connection.repeats, len(seen)) == (3, 0, 1)
+
+
+def test_a_connection_repeating_more_than_the_stream_remembers_is_endless() -> None:
+    connection = Connection(None, RecentIds(limit=3))
+    assert [connection.is_new(i) for i in ("1", "2")] == [True, True]
+    endless = []
+    for event_id in ("1", "1", "1", "2", "3"):
+        connection.is_new(event_id)
+        endless.append(connection.endless)
+    # 4 repeats in a row > 3 ids remembered; something new starts the count again.
+    assert endless == [False, False, False, True, False]
+    assert (connection.new, connection.repeats) == (3, 4)
+
+
+@pytest.mark.parametrize("rules", [STREAM_RULES, WAIT_RULES])
+def test_a_connection_with_only_repeats_is_a_failure_however_long_it_lasted(
+    rules: ReconnectRules,
+) -> None:
+    state, decision = close(Resumption(rules, "2"), events=0, lasted=60.0)
+    assert state.failures == 0  # quiet for its idle gap: healthy
+    decisions = []
+    for _ in range(rules.max_reconnects + 1):
+        state, decision = state.closed(events=0, lasted=60.0, repeats=2)
+        decisions.append(decision)
+    assert [type(d) for d in decisions] == [Reconnect] * rules.max_reconnects + [GiveUp]
+    assert decisions[-1] == GiveUp(rules.max_reconnects + 1, "2")
+    delays = [d.delay for d in decisions if isinstance(d, Reconnect)]
+    assert delays == sorted(delays)  # backing off
+
+
+def test_repeats_with_new_events_are_progress() -> None:
+    state = Resumption(STREAM_RULES, "2", failures=3)
+    state, decision = close(state, events=1, lasted=0.0, last_id="3")
+    assert (state.failures, decision) == (0, Reconnect(0.0, "3"))
+    state, decision = Resumption(STREAM_RULES, "2", failures=3).closed(
+        events=1, lasted=0.0, last_id="3", repeats=5
+    )
+    assert (state.failures, decision) == (0, Reconnect(0.0, "3"))
 
 
 # --- healthy connections ----------------------------------------------------------------------

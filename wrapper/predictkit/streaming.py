@@ -3,11 +3,16 @@
 A stream yields typed PredictionStreamEvent objects (``id``, ``event``, ``data``) and ends after
 the terminal event (``done`` or ``error``). When the connection drops or the server closes it
 without a terminal event, the iterator reconnects with ``after_id`` = the last event id it
-yielded, so no event is lost or repeated; ``last_event_id`` lets a job checkpoint and resume
-later with ``stream(prediction_id, after_id=...)``. Closing the iterator closes the connection.
-What a dropped connection means (a failure or not, the back-off, when to give up with
-StreamError) follows the rules a wait's listening follows too: predictkit._reconnect
-(STREAM_RULES).
+yielded, so no event is lost; an event whose id it has already seen (a server replaying what
+it sent) is not yielded again. ``last_event_id`` lets a job checkpoint and resume later with
+``stream(prediction_id, after_id=...)``. Closing the iterator closes the connection. What a
+dropped connection means (a failure or not, the back-off, when to give up with StreamError)
+and which events are new follow the rules a wait's listening follows too:
+predictkit._reconnect (STREAM_RULES).
+
+``timeout`` bounds the whole stream from the first event asked for: every connection, read,
+reconnect pause and end check; at it the iterator raises APITimeoutError (resume later with
+``after_id``).
 
 Bounds: one line, and one event's data, may be at most ``max_event_bytes`` (the client's
 ``max_response_bytes``), else ResponseTooLargeError; a connection whose bytes never complete a
@@ -21,7 +26,8 @@ import contextlib
 import functools
 import json
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Mapping
+from contextlib import closing
 from typing import Generic, Self, TypeVar
 
 import attrs
@@ -32,12 +38,16 @@ from predictkit_api.models.prediction_stream_event_type import check_prediction_
 from predictkit_api.types import UNSET
 
 from predictkit import _aio
+from predictkit._api import API
 from predictkit._body import DEFAULT_MAX_RESPONSE_BYTES, aiter_lines, iter_lines
 from predictkit._call import Call
+from predictkit._checks import positive_seconds
 from predictkit._error_map import error_from_exception
 from predictkit._errors import (
     APIConnectionError,
     APIStatusError,
+    APITimeoutError,
+    InvalidInputError,
     ResponseTooLargeError,
     StreamError,
 )
@@ -45,9 +55,10 @@ from predictkit._reconnect import (
     QUIET_BEFORE_CHECK,
     STREAM_RULES,
     TERMINAL_EVENTS,
+    Connection,
     GiveUp,
+    RecentIds,
     Resumption,
-    is_replay,
 )
 
 __all__ = [
@@ -81,13 +92,17 @@ class SSEDecoder:
     ``id:``, ``event:``, ``data:`` fields (one optional space after the colon), ``:`` comments,
     a blank line dispatches; several ``data:`` lines join with newlines; an event without data
     is not dispatched. Unknown fields (``retry:``) are ignored. An event whose data exceeds
-    ``limit`` characters raises ResponseTooLargeError."""
+    ``limit`` characters raises ResponseTooLargeError. ``own_id`` tells whether the last event
+    returned came with an ``id:`` line of its own since the one before (else it inherited
+    that one's id, which says nothing about whether it is a repeat)."""
 
     _id: str | None = None
     _event: str | None = None
     _data: list[str] = attrs.field(factory=list)
     limit: int = attrs.field(default=DEFAULT_MAX_RESPONSE_BYTES, kw_only=True)
     _size: int = attrs.field(default=0, init=False)
+    _fresh_id: bool = attrs.field(default=False, init=False)
+    own_id: bool = attrs.field(default=False, init=False)
 
     def feed(self, line: str) -> PredictionStreamEvent | None:
         """Consume one line (without its newline); return an event when the line completes one."""
@@ -103,7 +118,7 @@ class SSEDecoder:
                     f"The server sent an event id of {len(value):,} characters (at most "
                     f"{MAX_EVENT_ID:,} can be a resume point in a URL): {value[:40]!r}..."
                 )
-            self._id = value
+            self._id, self._fresh_id = value, True
         elif name == "event":
             self._event = value
         elif name == "data":
@@ -124,6 +139,7 @@ class SSEDecoder:
         self._event = None
         if not data:
             return None
+        self.own_id, self._fresh_id = self._fresh_id, False
         raw = "\n".join(data)
         try:
             payload = json.loads(raw)
@@ -136,10 +152,15 @@ class SSEDecoder:
 
 
 def stream_call(
-    prediction_id: str, after_id: str | None, idle: float, deadline: float | None = None
+    prediction_id: str,
+    after_id: str | None,
+    idle: float,
+    deadline: float | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Call:
     """The request that opens (or resumes) a prediction's event stream; reads time out after
-    the idle gap plus a margin, or at ``deadline`` (time.monotonic()) if that comes first."""
+    the idle gap plus a margin, or at ``deadline`` (time.monotonic()) if that comes first.
+    ``extra_headers`` are checked (InvalidInputError) and sent as with every other call."""
     kwargs = stream_prediction.build_request(
         prediction_id,
         after_id=after_id if after_id is not None else UNSET,
@@ -147,13 +168,32 @@ def stream_call(
     )
     kwargs.setdefault("headers", {})["Accept"] = "text/event-stream"
     timeout = httpx.Timeout(idle + _READ_MARGIN, connect=10.0)
-    return Call(kwargs, timeout=timeout, prediction_id=prediction_id, deadline=deadline)
+    return API.call(
+        kwargs,
+        timeout=timeout,
+        extra_headers=extra_headers,
+        prediction_id=prediction_id,
+        deadline=deadline,
+    )
+
+
+def check_stream_timeout(timeout: object) -> float | None:
+    """A stream's ``timeout=``: None (no limit) or positive, finite seconds."""
+    if timeout is None:
+        return None
+    if not positive_seconds(timeout):
+        raise InvalidInputError(
+            "timeout must be a positive, finite number of seconds (the whole stream) or None, "
+            f"not {timeout!r}."
+        )
+    return float(timeout)  # type: ignore[arg-type]  # positive_seconds checked it is a number
 
 
 class _Resume:
     """One stream's bookkeeping, shared by the sync and async iterators: the connection under
     way (its events, when it opened, when a line last came) over the reconnect rules
-    (predictkit._reconnect), which decide what follows its end."""
+    (predictkit._reconnect), which decide what follows its end and which events are new; and
+    the stream's deadline (``timeout`` seconds from the first event asked for)."""
 
     def __init__(
         self,
@@ -162,12 +202,17 @@ class _Resume:
         idle: float,
         clock: Callable[[], float] = time.monotonic,
         limit: int = DEFAULT_MAX_RESPONSE_BYTES,
+        *,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         self.prediction_id, self.idle, self.clock, self.limit = prediction_id, idle, clock, limit
+        self.timeout, self.extra_headers = timeout, extra_headers
+        self.deadline: float | None = None
         self.resumption = Resumption(STREAM_RULES, last_event_id)
+        self.seen = RecentIds(last_event_id) if last_event_id else RecentIds()
+        self.connection = Connection(last_event_id, self.seen)
         self.finished = False
-        self.resumed_from: str | None = None
-        self.events = 0
         self.check = False
         self.cause: APIConnectionError | None = None
         self.decoder = SSEDecoder(limit=limit)
@@ -181,16 +226,46 @@ class _Resume:
     def failures(self) -> int:
         return self.resumption.failures
 
+    def start(self) -> None:
+        """The first event is asked for: the stream's deadline starts now."""
+        if self.timeout is not None and self.deadline is None:
+            self.deadline = self.clock() + self.timeout
+
+    def expired(self) -> bool:
+        return self.deadline is not None and self.clock() >= self.deadline
+
+    def timed_out(self) -> APITimeoutError:
+        """The error that ends a stream at its deadline."""
+        return APITimeoutError(
+            f"The event stream of prediction {self.prediction_id} did not end within its "
+            f"timeout of {self.timeout:g} s (last event {self.last_event_id!r}). Resume with "
+            "stream(prediction_id, after_id=last_event_id), or pass a larger timeout= "
+            "(None: no limit).",
+            method="GET",
+            prediction_id=self.prediction_id,
+        )
+
     def stall_deadline(self) -> float:
         """When the connection counts as stalled: no complete line for the idle gap plus a
-        margin (the server pings a quiet stream well within it)."""
-        return self.heard_at + self.idle + _READ_MARGIN
+        margin (the server pings a quiet stream well within it); or the stream's deadline."""
+        stalled = self.heard_at + self.idle + _READ_MARGIN
+        return stalled if self.deadline is None else min(stalled, self.deadline)
+
+    def pause(self, delay: float) -> float:
+        """The back-off before reconnecting, cut to what the deadline leaves."""
+        if self.deadline is None:
+            return delay
+        return max(0.0, min(delay, self.deadline - self.clock()))
 
     def call(self) -> Call:
-        """The request for the next connection, resuming after the last event seen."""
-        self.resumed_from, self.events = self.last_event_id, 0
+        """The request for the next connection, resuming after the last event seen; raises
+        the timeout error once the deadline has passed."""
+        if self.expired():
+            raise self.timed_out()
+        self.connection = Connection(self.last_event_id, self.seen)
         self.decoder = SSEDecoder(limit=self.limit)
-        return stream_call(self.prediction_id, self.last_event_id, self.idle)
+        after, idle = self.last_event_id, self.idle
+        return stream_call(self.prediction_id, after, idle, self.deadline, self.extra_headers)
 
     def opened(self) -> None:
         """The response headers arrived: the connection's life starts now (not at connect)."""
@@ -199,25 +274,32 @@ class _Resume:
     @contextlib.contextmanager
     def reading(self, response: httpx.Response, call: Call) -> Iterator[None]:
         """Around the reading of one connection: it opened; a failure mid-stream is kept as
-        ``cause`` (the connection broke: `on_disconnect` decides what follows)."""
+        ``cause`` (the connection broke: `on_disconnect` decides what follows), unless the
+        stream's deadline has passed: then it is the timeout error."""
         self.opened()
         self.cause = None
         try:
             yield
         except httpx.RequestError as exc:
+            if self.expired():
+                raise self.timed_out() from exc
             self.cause = _mid_stream_error(exc, response, call)
 
     def line(self, line: str) -> PredictionStreamEvent | None:
         """A complete line arrived: the new event it completes, if any."""
         self.heard_at = self.clock()
         event = self.decoder.feed(line)
-        return event if event is not None and self.accept(event) else None
+        if event is None or not self.accept(event, own_id=self.decoder.own_id):
+            return None
+        return event
 
-    def accept(self, event: PredictionStreamEvent) -> bool:
-        """Record an event; False for the one a server may replay on resume."""
-        if is_replay(event.id, self.resumed_from, self.events):
+    def accept(self, event: PredictionStreamEvent, *, own_id: bool = True) -> bool:
+        """Record an event; False for one already seen on this stream (`Connection`).
+        StreamError when one connection repeats without end."""
+        if not self.connection.is_new(event.id, own_id=own_id):
+            if self.connection.endless:
+                raise endless_repeats(self.prediction_id, self.connection.repeats)
             return False
-        self.events += 1
         self.resumption = self.resumption.event(event.id)
         self.finished = event.event in TERMINAL_EVENTS
         return True
@@ -226,26 +308,40 @@ class _Resume:
         """Whether the rules asked, after the last connection, to check that the prediction
         runs (a stream resumed after its terminal event would otherwise reconnect forever)."""
         check, self.check = self.check, False
-        return check
+        return check and not self.expired()  # expired: the next call() raises the timeout
 
     def on_disconnect(self, cause: BaseException | None) -> float:
         """Connection ended without a terminal event: the delay before reconnecting, or raise
         StreamError when the rules give up."""
         lasted = self.clock() - self.connected_at
+        connection = self.connection
         self.resumption, decision = (
             self.resumption.broke()
             if cause is not None
-            else self.resumption.closed(events=self.events, lasted=lasted)
+            else self.resumption.closed(
+                events=connection.new, lasted=lasted, repeats=connection.repeats
+            )
         )
         if isinstance(decision, GiveUp):
             raise StreamError(
                 f"The event stream of prediction {self.prediction_id} kept failing "
-                f"({MAX_RECONNECTS} reconnects in a row, last event {self.last_event_id!r}). "
-                "Resume later with stream(prediction_id, after_id=last_event_id).",
+                f"({MAX_RECONNECTS} reconnects in a row, last event {self.last_event_id!r}: "
+                "connections that broke, closed at once, or only repeated events already "
+                "seen). Resume later with stream(prediction_id, after_id=last_event_id).",
                 prediction_id=self.prediction_id,
             ) from cause
         self.check = decision.check_end
         return decision.delay
+
+
+def endless_repeats(prediction_id: str, repeats: int) -> StreamError:
+    """The error for a connection that sends events already seen without end."""
+    return StreamError(
+        f"The event stream of prediction {prediction_id} sent {repeats:,} events in a row that "
+        "it had already sent, on one connection: the server replays without end. Resume later "
+        "with stream(prediction_id, after_id=last_event_id).",
+        prediction_id=prediction_id,
+    )
 
 
 def _mid_stream_error(
@@ -257,7 +353,8 @@ def _mid_stream_error(
 
 class _Stream(Generic[OpenT, EndT]):
     """What both iterators hold: how to open a connection, how to check the prediction has
-    ended, and the stream's bookkeeping. The subclasses add only the loop, sync or async."""
+    ended (given the stream's deadline), and the stream's bookkeeping. The subclasses add only
+    the loop, sync or async."""
 
     def __init__(
         self,
@@ -268,10 +365,19 @@ class _Stream(Generic[OpenT, EndT]):
         idle: float = DEFAULT_IDLE,
         has_ended: EndT | None = None,
         max_event_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         self._open = open_response
         self._has_ended = has_ended
-        self._state = _Resume(prediction_id, after_id, idle, limit=max_event_bytes)
+        self._state = _Resume(
+            prediction_id,
+            after_id,
+            idle,
+            limit=max_event_bytes,
+            timeout=timeout,
+            extra_headers=extra_headers,
+        )
 
     @property
     def last_event_id(self) -> str | None:
@@ -279,7 +385,7 @@ class _Stream(Generic[OpenT, EndT]):
         return self._state.last_event_id
 
 
-class PredictionStream(_Stream[Callable[[Call], httpx.Response], Callable[[], bool]]):
+class PredictionStream(_Stream[Callable[[Call], httpx.Response], Callable[[float | None], bool]]):
     """Iterator over a prediction's events; resumes after drops; a context manager."""
 
     @functools.cached_property
@@ -291,20 +397,27 @@ class PredictionStream(_Stream[Callable[[Call], httpx.Response], Callable[[], bo
         while not state.finished:
             call = state.call()
             response = self._open(call)
-            with contextlib.closing(response), state.reading(response, call):
-                for line in iter_lines(response, limit=state.limit, deadline=state.stall_deadline):
+            lines = iter_lines(
+                response,
+                limit=state.limit,
+                deadline=state.stall_deadline,
+                hard_deadline=state.deadline,  # the watchdog ends a read blocked past it
+            )
+            with contextlib.closing(response), state.reading(response, call), closing(lines):
+                for line in lines:
                     if (event := state.line(line)) is not None:
                         yield event
                         if event.event in TERMINAL_EVENTS:
                             return
-            time.sleep(state.on_disconnect(state.cause))
-            if state.should_check_end() and self._has_ended is not None and self._has_ended():
+            time.sleep(state.pause(state.on_disconnect(state.cause)))
+            if state.should_check_end() and self._has_ended and self._has_ended(state.deadline):
                 return  # ended, and nothing came after the id we resumed from
 
     def __iter__(self) -> Self:
         return self
 
     def __next__(self) -> PredictionStreamEvent:
+        self._state.start()
         return next(self._events)
 
     def close(self) -> None:
@@ -319,7 +432,7 @@ class PredictionStream(_Stream[Callable[[Call], httpx.Response], Callable[[], bo
 
 
 class AsyncPredictionStream(
-    _Stream[Callable[[Call], Awaitable[httpx.Response]], Callable[[], Awaitable[bool]]]
+    _Stream[Callable[[Call], Awaitable[httpx.Response]], Callable[[float | None], Awaitable[bool]]]
 ):
     """Async twin of PredictionStream (``async for``, ``async with``, ``aclose()``)."""
 
@@ -340,15 +453,29 @@ class AsyncPredictionStream(
                             yield event
                             if event.event in TERMINAL_EVENTS:
                                 return
-            await _aio.sleep(state.on_disconnect(state.cause))
-            if state.should_check_end() and self._has_ended is not None and await self._has_ended():
+            await _aio.sleep(state.pause(state.on_disconnect(state.cause)))
+            if (
+                state.should_check_end()
+                and self._has_ended
+                and await self._has_ended(state.deadline)
+            ):
                 return
 
     def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> PredictionStreamEvent:
-        return await anext(self._events)
+        """The next event; with a deadline, the wait for it is cancelled there (between
+        events only: never while the caller's own code runs)."""
+        state = self._state
+        state.start()
+        if state.deadline is None:
+            return await anext(self._events)
+        try:
+            async with _aio.deadline(state.deadline):
+                return await anext(self._events)
+        except _aio.Expired:
+            raise state.timed_out() from None
 
     async def aclose(self) -> None:
         """Stop reading and close the connection."""

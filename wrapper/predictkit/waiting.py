@@ -40,7 +40,7 @@ from predictkit._errors import (
     StreamError,
     WaitTimeoutError,
 )
-from predictkit._reconnect import WAIT_RULES, Decision, GiveUp, Resumption
+from predictkit._reconnect import WAIT_RULES, Decision, GiveUp, RecentIds, Resumption
 from predictkit._schedule import RunTimes, is_overdue, next_poll
 from predictkit._types import is_terminal
 from predictkit.streaming import DEFAULT_IDLE, is_stream_unavailable
@@ -135,24 +135,28 @@ class Sleep:
 @attrs.frozen
 class Listen:
     """Read the event stream after ``after_id`` until a terminal event, the server closes it,
-    or ``budget`` seconds pass -> Heard."""
+    or ``budget`` seconds pass -> Heard. ``seen``: the ids this wait has heard on the stream
+    (updated by the round; an event among them is not new)."""
 
     after_id: str | None
     idle: float
     budget: float | None
+    seen: RecentIds = attrs.field(factory=RecentIds, eq=False, repr=False)
 
 
 @attrs.frozen
 class Heard:
     """What one Listen saw; ``prediction`` is the terminal prediction when the final event
     carried one (the API does not document that it does; None means a fetch is needed);
-    ``lasted``, seconds from the response headers to the end (None: the whole step counts)."""
+    ``lasted``, seconds from the response headers to the end (None: the whole step counts);
+    ``repeats``, events heard before (not counted in ``events``)."""
 
     last_id: str | None
     events: int
     terminal: bool
     prediction: Any = None
     lasted: float | None = None
+    repeats: int = 0
 
 
 @attrs.frozen
@@ -179,6 +183,8 @@ class _WaitState:
 
     listening: bool
     stream: Resumption = attrs.field(factory=lambda: Resumption(WAIT_RULES))
+    heard: RecentIds = attrs.field(factory=RecentIds)
+    """The ids of the events heard on the stream (the last RECENT_IDS)."""
     overdue: int = 0
     failures: int = 0
     last_error: PredictKitError | None = None
@@ -307,13 +313,14 @@ def _listen(
     state: _WaitState, remaining: float | None, clock: Callable[[], float]
 ) -> Generator[Step, Any, Heard | None]:
     """One round on the event stream; the stream's reconnect rules (WAIT_RULES) say what a
-    round that ended without the terminal event means. Falls back to polling when the stream is
+    round that ended without the terminal event means (one that brought only events heard
+    before is a failure, like one that broke). Falls back to polling when the stream is
     unavailable or the rules give up on it. Returns what it heard, or None when the prediction
     should be fetched next (after a failure, or the end without a prediction in it)."""
     began = clock()
     idle = DEFAULT_IDLE if remaining is None else min(DEFAULT_IDLE, remaining)
     try:
-        heard: Heard = yield Listen(state.stream.after_id, idle, remaining)
+        heard: Heard = yield Listen(state.stream.after_id, idle, remaining, state.heard)
     except PredictKitError as exc:
         if is_stream_unavailable(exc) or isinstance(exc, StreamError):
             state.listening = False  # no stream, or one we cannot read (an event not JSON)
@@ -327,7 +334,7 @@ def _listen(
         return heard
     lasted = clock() - began if heard.lasted is None else heard.lasted
     state.stream, decision = state.stream.closed(
-        events=heard.events, lasted=lasted, last_id=heard.last_id
+        events=heard.events, lasted=lasted, last_id=heard.last_id, repeats=heard.repeats
     )
     return _follow(state, decision, heard)
 

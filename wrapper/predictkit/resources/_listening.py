@@ -19,22 +19,25 @@ from predictkit._api import API, Call
 from predictkit._body import aiter_lines, iter_lines
 from predictkit._error_map import error_from_exception
 from predictkit._prediction import PredictionWithIO
-from predictkit._reconnect import TERMINAL_EVENTS, is_replay
+from predictkit._reconnect import TERMINAL_EVENTS, Connection
 from predictkit.resources._prediction_calls import deadline_in
-from predictkit.streaming import SSEDecoder, stream_call
+from predictkit.streaming import SSEDecoder, endless_repeats, stream_call
 from predictkit.waiting import Heard, Listen
 
 
 class _Hearing:
     """Consume SSE lines for a wait until a terminal event or the deadline (events arriving
-    steadily never reset it); report what was heard: new events only, not the one a server may
-    replay on resume (predictkit._reconnect, as the stream iterator)."""
+    steadily never reset it); report what was heard: new events only, not those the wait has
+    already heard on this stream (predictkit._reconnect's `Connection`, as the iterator)."""
 
-    def __init__(self, after_id: str | None, deadline: float | None, limit: int) -> None:
+    def __init__(
+        self, prediction_id: str, step: Listen, deadline: float | None, limit: int
+    ) -> None:
+        self._prediction_id = prediction_id
         self._decoder = SSEDecoder(limit=limit)
         self._deadline = deadline
-        self._resumed_after = self._last_id = after_id
-        self._events = 0
+        self._connection = Connection(step.after_id, step.seen)
+        self._last_id = step.after_id
         self._terminal = False
         self._final: PredictionWithIO | None = None
         self._opened = time.monotonic()  # made once the response headers are in
@@ -42,17 +45,19 @@ class _Hearing:
     def feed(self, line: str) -> bool:
         """True when listening should stop."""
         event = self._decoder.feed(line)
-        if event is not None and not is_replay(event.id, self._resumed_after, self._events):
-            self._events += 1
+        if event is not None and self._connection.is_new(event.id, own_id=self._decoder.own_id):
             self._last_id = event.id or self._last_id
             self._terminal = event.event in TERMINAL_EVENTS
             if self._terminal:
                 self._final = _prediction_in(event.data)
+        elif event is not None and self._connection.endless:  # the wait polls instead
+            raise endless_repeats(self._prediction_id, self._connection.repeats)
         return self._terminal or (self._deadline is not None and time.monotonic() >= self._deadline)
 
     def heard(self) -> Heard:
         lasted = time.monotonic() - self._opened
-        return Heard(self._last_id, self._events, self._terminal, self._final, lasted)
+        new, repeats = self._connection.new, self._connection.repeats
+        return Heard(self._last_id, new, self._terminal, self._final, lasted, repeats)
 
 
 def _prediction_in(data: object) -> PredictionWithIO | None:
@@ -77,7 +82,7 @@ def listen(api: API, prediction_id: str, step: Listen) -> Heard:
     call = _round(prediction_id, step)
     response = api.open(call)
     limit = api.max_response_bytes
-    hearing = _Hearing(step.after_id, call.deadline, limit)
+    hearing = _Hearing(prediction_id, step, call.deadline, limit)
     lines = iter_lines(
         response, limit=limit, deadline=lambda: call.deadline, hard_deadline=call.deadline
     )
@@ -99,7 +104,7 @@ async def alisten(api: API, prediction_id: str, step: Listen) -> Heard:
     call = _round(prediction_id, step)
     response = await api.aopen(call)
     limit = api.max_response_bytes
-    hearing = _Hearing(step.after_id, call.deadline, limit)
+    hearing = _Hearing(prediction_id, step, call.deadline, limit)
     try:
         lines = aiter_lines(response, limit=limit, deadline=lambda: call.deadline)
         async with _aio.deadline(call.deadline):

@@ -52,7 +52,13 @@ from predictkit.resources._prediction_calls import (
     list_plan,
 )
 from predictkit.resources._steps import Steps, WaitPlan, cancel_policy, plan_wait
-from predictkit.streaming import AsyncPredictionStream, PredictionStream
+from predictkit.streaming import (
+    DEFAULT_IDLE,
+    AsyncPredictionStream,
+    PredictionStream,
+    check_stream_timeout,
+    stream_call,
+)
 from predictkit.waiting import (
     DEFAULT_ASYNC_WAIT_OPTIONS,
     DEFAULT_WAIT_OPTIONS,
@@ -325,28 +331,49 @@ class Predictions:
 
     # stream ----------------------------------------------------------------------------------
 
-    def stream(self, prediction_id: str, *, after_id: str | None = None) -> PredictionStream:
+    def stream(
+        self,
+        prediction_id: str,
+        *,
+        after_id: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Headers = None,
+    ) -> PredictionStream:
         """The prediction's events as they happen (``for event in ...``), resuming after drops;
         ends after the ``done`` or ``error`` event. Use it as a context manager (or close()) to
-        release the connection early."""
-        pid = check_prediction_id(prediction_id)
-        check_after_id(after_id)
+        release the connection early. ``timeout`` (seconds, default none: a prediction may run
+        for hours) bounds the whole stream from the first event asked for, reconnects
+        included: at it the iterator raises APITimeoutError (resume with ``after_id=``
+        ``last_event_id``). ``extra_headers`` go with every request the stream makes."""
+        pid, seconds, get = self._stream_plan(prediction_id, after_id, timeout, extra_headers)
+
+        def has_ended(deadline: float | None) -> bool:
+            call = get_call(pid, deadline, get)
+            return is_terminal(self._api.send(call, self._prediction).status)
+
         return PredictionStream(
             self._api.open,
             pid,
             after_id=after_id,
-            has_ended=lambda: is_terminal(self.get(pid).status),
+            has_ended=has_ended,
             max_event_bytes=self._api.max_response_bytes,
+            timeout=seconds,
+            extra_headers=extra_headers,
         )
 
     def async_stream(
-        self, prediction_id: str, *, after_id: str | None = None
+        self,
+        prediction_id: str,
+        *,
+        after_id: str | None = None,
+        timeout: float | None = None,
+        extra_headers: Headers = None,
     ) -> AsyncPredictionStream:
-        pid = check_prediction_id(prediction_id)
-        check_after_id(after_id)
+        pid, seconds, get = self._stream_plan(prediction_id, after_id, timeout, extra_headers)
 
-        async def has_ended() -> bool:
-            return is_terminal((await self.async_get(pid)).status)
+        async def has_ended(deadline: float | None) -> bool:
+            call = get_call(pid, deadline, get)
+            return is_terminal((await self._api.asend(call, self._prediction)).status)
 
         return AsyncPredictionStream(
             self._api.aopen,
@@ -354,7 +381,23 @@ class Predictions:
             after_id=after_id,
             has_ended=has_ended,
             max_event_bytes=self._api.max_response_bytes,
+            timeout=seconds,
+            extra_headers=extra_headers,
         )
+
+    @staticmethod
+    def _stream_plan(
+        prediction_id: str, after_id: str | None, timeout: object, extra_headers: Headers
+    ) -> tuple[str, float | None, PerCall]:
+        """Check a stream's arguments before anything is sent: the prediction id, the whole
+        stream's timeout in seconds, and the options of the GET that checks whether the
+        prediction ended (the headers; the client's per-request timeout, cut by the stream's
+        deadline)."""
+        pid = check_prediction_id(prediction_id)
+        check_after_id(after_id)
+        seconds = check_stream_timeout(timeout)
+        stream_call(pid, after_id, DEFAULT_IDLE, extra_headers=extra_headers)  # checks headers
+        return pid, seconds, PerCall(None, extra_headers)
 
     # run: create with cancel-on-interrupt -----------------------------------------------------
 
