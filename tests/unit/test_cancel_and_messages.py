@@ -28,24 +28,13 @@ from predictkit import (
 )
 from predictkit.waiting import Cancel, Fetch, Notify, Sleep, wait_policy
 
-PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+from ._bodies import PID, prediction_body
+
 TOKEN = "tok_S3cr3t-Value-1234567890"
 
 
 def body(status: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": PID,
-        "model": {"owner": "acme", "name": "echo", "version_number": 3},
-        "created_at": "2024-08-24T14:15:22Z",
-        "status": status,
-        "updated_at": "2024-08-24T14:15:23Z",
-        "setup_time": None,
-        "execution_time": None,
-        "input": {"prompt": "hi"},
-        "output": None,
-        "error": None,
-        **extra,
-    }
+    return prediction_body(status, **extra)
 
 
 Handler = Callable[[httpx.Request], httpx.Response]

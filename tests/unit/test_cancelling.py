@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pytest
 from predictkit import (
@@ -21,23 +20,11 @@ from predictkit._cancelling import (
     unconfirmed,
 )
 
-PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+from ._bodies import PID, prediction_body
 
 
 def prediction(status: str, pid: str = PID) -> PredictionWithIO:
-    body: dict[str, Any] = {
-        "id": pid,
-        "model": {"owner": "acme", "name": "echo", "version_number": 3},
-        "created_at": "2024-08-24T14:15:22Z",
-        "status": status,
-        "updated_at": "2024-08-24T14:15:23Z",
-        "setup_time": None,
-        "execution_time": None,
-        "input": {"prompt": "hi"},
-        "output": None,
-        "error": None,
-    }
-    return PredictionWithIO.from_dict(body)
+    return PredictionWithIO.from_dict(prediction_body(status, pid))
 
 
 def refusal(status: int) -> APIStatusError:

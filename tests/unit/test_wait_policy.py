@@ -35,26 +35,14 @@ from predictkit.waiting import (
     wait_policy,
 )
 
-PID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+from ._bodies import PID, prediction_body
+
 MAX_STEPS = 1000
 
 
 def pred(status: str, *, stream: bool | None = None, output: Any = None) -> PredictionWithIO:
-    data: dict[str, Any] = {
-        "id": PID,
-        "model": {"owner": "acme", "name": "echo", "version_number": 3},
-        "created_at": "2024-08-24T14:15:22Z",
-        "status": status,
-        "updated_at": "2024-08-24T14:15:23Z",
-        "setup_time": None,
-        "execution_time": None,
-        "input": {"prompt": "hi"},
-        "output": output,
-        "error": None,
-    }
-    if stream is not None:
-        data["stream"] = stream
-    return PredictionWithIO.from_dict(data)
+    extra: dict[str, Any] = {} if stream is None else {"stream": stream}
+    return PredictionWithIO.from_dict(prediction_body(status, output=output, **extra))
 
 
 class Clock:
