@@ -17,7 +17,8 @@ from predictkit._schedule import (
 )
 from predictkit.waiting import Heard, Listen, wait_policy
 
-from .test_wait_policy import PID, Clock, Script, kinds, run, sleeps
+from ._bodies import PID
+from .test_wait_policy import Clock, Script, kinds, run, sleeps
 
 T0 = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
