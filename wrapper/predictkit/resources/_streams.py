@@ -13,6 +13,7 @@ import httpx
 
 from predictkit._api import API
 from predictkit._prediction import PredictionWithIO
+from predictkit._sse import DEFAULT_IDLE, stream_call
 from predictkit._types import is_terminal
 from predictkit.resources._prediction_calls import (
     PerCall,
@@ -20,13 +21,7 @@ from predictkit.resources._prediction_calls import (
     check_prediction_id,
     get_call,
 )
-from predictkit.streaming import (
-    DEFAULT_IDLE,
-    AsyncPredictionStream,
-    PredictionStream,
-    check_stream_timeout,
-    stream_call,
-)
+from predictkit.streaming import AsyncPredictionStream, PredictionStream, check_stream_timeout
 
 Headers = Mapping[str, str] | None
 Read = Callable[[httpx.Response], PredictionWithIO]
