@@ -331,6 +331,7 @@ NOT_AT_IMPORT = (
     "predictkit.batch",
     "predictkit.reconcile",
     "predictkit.streaming",
+    "predictkit._sse",
     "predictkit.waiting",
     "predictkit.webhooks",
     "predictkit.pagination",

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from predictkit import APITimeoutError, InvalidInputError, StreamError
 from predictkit._call import Call
+from predictkit._sse import DEFAULT_IDLE, stream_call
 from predictkit.streaming import (
-    DEFAULT_IDLE,
     MAX_RECONNECTS,
     QUIET_BEFORE_CHECK,
     AsyncPredictionStream,
@@ -19,7 +19,6 @@ from predictkit.streaming import (
     SSEDecoder,
     _Resume,
     is_stream_unavailable,
-    stream_call,
 )
 from predictkit_api.models.prediction_stream_event_type import PredictionStreamEventType
 

@@ -19,7 +19,7 @@ from predictkit import (
     WaitOptions,
     WaitTimeoutError,
 )
-from predictkit.streaming import DEFAULT_IDLE
+from predictkit._sse import DEFAULT_IDLE
 from predictkit.waiting import (
     MAX_FAILED_ROUNDS,
     MAX_LISTEN_FAILURES,

@@ -68,7 +68,7 @@ Timeout = float | httpx.Timeout
 
 
 class _Pool(Protocol):
-    """What the API needs of the client's connection pool (predictkit._client._Pool)."""
+    """What the API needs of the client's connection pool (predictkit._pool.Pool)."""
 
     def sync(self) -> httpx.Client: ...
 

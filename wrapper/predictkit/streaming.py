@@ -1,4 +1,4 @@
-"""Prediction event streams: the SSE decoder (pure) and resumable sync/async iterators.
+"""Prediction event streams: resumable sync/async iterators over predictkit._sse (the wire).
 
 A stream yields typed PredictionStreamEvent objects (``id``, ``event``, ``data``) and ends after
 the terminal event (``done`` or ``error``). When the connection drops or the server closes it
@@ -24,21 +24,15 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Mapping
 from contextlib import closing
 from typing import Generic, Self, TypeVar
 
-import attrs
 import httpx
-from predictkit_api.api.predictions import stream_prediction
 from predictkit_api.models.prediction_stream_event import PredictionStreamEvent
-from predictkit_api.models.prediction_stream_event_type import check_prediction_stream_event_type
-from predictkit_api.types import UNSET
 
 from predictkit import _aio
-from predictkit._api import API
 from predictkit._body import DEFAULT_MAX_RESPONSE_BYTES, aiter_lines, iter_lines
 from predictkit._call import Call
 from predictkit._checks import positive_seconds
@@ -48,7 +42,6 @@ from predictkit._errors import (
     APIStatusError,
     APITimeoutError,
     InvalidInputError,
-    ResponseTooLargeError,
     StreamError,
 )
 from predictkit._reconnect import (
@@ -60,6 +53,7 @@ from predictkit._reconnect import (
     RecentIds,
     Resumption,
 )
+from predictkit._sse import DEFAULT_IDLE, MAX_EVENT_ID, READ_MARGIN, SSEDecoder, stream_call
 
 __all__ = [
     "MAX_EVENT_ID",
@@ -72,109 +66,10 @@ __all__ = [
     "SSEDecoder",
 ]
 
-MAX_EVENT_ID = 1024
-"""Longest event id accepted: each id is sent back as ``after_id`` in the URL of the next
-connection. The API's ids are short integers; this bounds what a hostile server can make the
-client put in a URL (httpx refuses a query over 64 KiB with an untyped error)."""
-
-DEFAULT_IDLE = 30.0
-"""Longest quiet gap (seconds) we ask the server to hold a stream open between events."""
-_READ_MARGIN = 5.0
 MAX_RECONNECTS = STREAM_RULES.max_reconnects
 """Failed connections in a row (errors, or closed at once without an event) still reconnected."""
 OpenT = TypeVar("OpenT")
 EndT = TypeVar("EndT")
-
-
-@attrs.define
-class SSEDecoder:
-    """Turns lines of a text/event-stream into events. Follows the SSE framing the API uses:
-    ``id:``, ``event:``, ``data:`` fields (one optional space after the colon), ``:`` comments,
-    a blank line dispatches; several ``data:`` lines join with newlines; an event without data
-    is not dispatched. Unknown fields (``retry:``) are ignored. An event whose data exceeds
-    ``limit`` characters raises ResponseTooLargeError. ``own_id`` tells whether the last event
-    returned came with an ``id:`` line of its own since the one before (else it inherited
-    that one's id, which says nothing about whether it is a repeat)."""
-
-    _id: str | None = None
-    _event: str | None = None
-    _data: list[str] = attrs.field(factory=list)
-    limit: int = attrs.field(default=DEFAULT_MAX_RESPONSE_BYTES, kw_only=True)
-    _size: int = attrs.field(default=0, init=False)
-    _fresh_id: bool = attrs.field(default=False, init=False)
-    own_id: bool = attrs.field(default=False, init=False)
-
-    def feed(self, line: str) -> PredictionStreamEvent | None:
-        """Consume one line (without its newline); return an event when the line completes one."""
-        if not line:
-            return self._dispatch()
-        if line.startswith(":"):
-            return None
-        name, _, value = line.partition(":")
-        value = value.removeprefix(" ")
-        if name == "id":
-            if len(value) > MAX_EVENT_ID:
-                raise StreamError(
-                    f"The server sent an event id of {len(value):,} characters (at most "
-                    f"{MAX_EVENT_ID:,} can be a resume point in a URL): {value[:40]!r}..."
-                )
-            self._id, self._fresh_id = value, True
-        elif name == "event":
-            self._event = value
-        elif name == "data":
-            self._size += len(value) + 1
-            if self._size > self.limit:
-                raise ResponseTooLargeError(
-                    f"An event of the stream is larger than {self.limit:,} bytes, the most this "
-                    "client holds in memory. If that is expected, raise "
-                    "Client(max_response_bytes=...).",
-                    limit=self.limit,
-                )
-            self._data.append(value)
-        return None
-
-    def _dispatch(self) -> PredictionStreamEvent | None:
-        data, self._data, self._size = self._data, [], 0
-        event_id, event_name = self._id, self._event
-        self._event = None
-        if not data:
-            return None
-        self.own_id, self._fresh_id = self._fresh_id, False
-        raw = "\n".join(data)
-        try:
-            payload = json.loads(raw)
-        except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
-            raise StreamError(
-                f"Stream event {event_id!r} has data that is not JSON: {raw[:200]!r}"
-            ) from None
-        name = check_prediction_stream_event_type(event_name or "message")
-        return PredictionStreamEvent(id=event_id or "", event=name, data=payload)
-
-
-def stream_call(
-    prediction_id: str,
-    after_id: str | None,
-    idle: float,
-    deadline: float | None = None,
-    extra_headers: Mapping[str, str] | None = None,
-) -> Call:
-    """The request that opens (or resumes) a prediction's event stream; reads time out after
-    the idle gap plus a margin, or at ``deadline`` (time.monotonic()) if that comes first.
-    ``extra_headers`` are checked (InvalidInputError) and sent as with every other call."""
-    kwargs = stream_prediction.build_request(
-        prediction_id,
-        after_id=after_id if after_id is not None else UNSET,
-        prefer=f"wait={idle:g}",
-    )
-    kwargs.setdefault("headers", {})["Accept"] = "text/event-stream"
-    timeout = httpx.Timeout(idle + _READ_MARGIN, connect=10.0)
-    return API.call(
-        kwargs,
-        timeout=timeout,
-        extra_headers=extra_headers,
-        prediction_id=prediction_id,
-        deadline=deadline,
-    )
 
 
 def check_stream_timeout(timeout: object) -> float | None:
@@ -248,7 +143,7 @@ class _Resume:
     def stall_deadline(self) -> float:
         """When the connection counts as stalled: no complete line for the idle gap plus a
         margin (the server pings a quiet stream well within it); or the stream's deadline."""
-        stalled = self.heard_at + self.idle + _READ_MARGIN
+        stalled = self.heard_at + self.idle + READ_MARGIN
         return stalled if self.deadline is None else min(stalled, self.deadline)
 
     def pause(self, delay: float) -> float:

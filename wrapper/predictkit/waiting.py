@@ -42,8 +42,9 @@ from predictkit._errors import (
 )
 from predictkit._reconnect import WAIT_RULES, Decision, GiveUp, RecentIds, Resumption
 from predictkit._schedule import RunTimes, is_overdue, next_poll
+from predictkit._sse import DEFAULT_IDLE
 from predictkit._types import is_terminal
-from predictkit.streaming import DEFAULT_IDLE, is_stream_unavailable
+from predictkit.streaming import is_stream_unavailable
 
 if TYPE_CHECKING:
     from predictkit._prediction import PredictionWithIO

@@ -7,6 +7,8 @@ more if it provably never arrived. A 2xx whose body is cut still names the predi
 
 Like the wait, this is an I/O-free step generator (``create_policy``); the resource's sync and
 async executors perform its steps (``SendCreate``, ``Send``, and the reconcile steps).
+``Creating`` is what ``create`` and ``async_create`` share around that: the checks, the
+create once the input's files are uploaded, and the wait after it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Generator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
@@ -25,6 +27,8 @@ from predictkit._call import PREDICTION_CREATE
 from predictkit._error_map import error_from_exception
 from predictkit._errors import CreateOutcomeUnknownError, NotFoundError, PredictKitError
 from predictkit._prediction import PredictionWithIO
+from predictkit._types import CreatePredictionParams
+from predictkit.model_ref import ModelRef
 from predictkit.reconcile import (
     CreatedLedger,
     Found,
@@ -34,7 +38,12 @@ from predictkit.reconcile import (
     Sent,
     reconcile_policy,
 )
-from predictkit.resources._prediction_calls import created_id, get_call
+from predictkit.resources._prediction_calls import PerCall, create_plan, created_id, get_call
+
+if TYPE_CHECKING:
+    from predictkit.resources._steps import WaitPlan
+    from predictkit.resources.predictions import Predictions
+    from predictkit.waiting import AsyncWaitOptions, WaitOptions
 
 log = logging.getLogger("predictkit")
 
@@ -210,3 +219,44 @@ def tagged(prediction_id: str | None) -> Iterator[None]:
         if prediction_id is not None:
             exc.add_note(f"(while handling prediction {prediction_id})")
         raise
+
+
+@attrs.define
+class Creating:
+    """What ``create`` and ``async_create`` share around their I/O. Built, it checks every
+    argument (nothing is sent on bad input, no file uploaded); ``policy`` is the create once
+    the input's files are uploaded (a wait's time counts from then); ``wait_plan`` the wait
+    after it. Even a prediction that is already terminal goes through the wait: on_poll sees
+    the final state, and no request is sent."""
+
+    predictions: Predictions
+    params: CreatePredictionParams
+    model: str | ModelRef
+    wait: bool
+    options: object
+    per_call: PerCall
+    sync: bool
+    started: float = 0.0
+    checked: WaitOptions | AsyncWaitOptions | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self._plan(self.params, time.monotonic())
+
+    def _plan(
+        self, params: CreatePredictionParams, started: float
+    ) -> tuple[Call, WaitOptions | AsyncWaitOptions]:
+        model, wait, options, sync = self.model, self.wait, self.options, self.sync
+        return create_plan(params, model, wait, options, started, sync=sync, per_call=self.per_call)
+
+    def policy(
+        self, params: CreatePredictionParams
+    ) -> Generator[CreateStep, Any, PredictionWithIO]:
+        self.started = time.monotonic()
+        call, self.checked = self._plan(params, self.started)
+        predictions = self.predictions
+        return create_policy(call, predictions._reconciling, predictions._prediction)
+
+    def wait_plan(self, prediction: PredictionWithIO) -> WaitPlan:
+        return self.predictions._plan_wait(
+            prediction.id, prediction, self.checked, self.sync, started=self.started
+        )

@@ -20,8 +20,9 @@ from predictkit._body import aiter_lines, iter_lines
 from predictkit._error_map import error_from_exception
 from predictkit._prediction import PredictionWithIO
 from predictkit._reconnect import TERMINAL_EVENTS, Connection
+from predictkit._sse import SSEDecoder, stream_call
 from predictkit.resources._prediction_calls import deadline_in
-from predictkit.streaming import SSEDecoder, endless_repeats, stream_call
+from predictkit.streaming import endless_repeats
 from predictkit.waiting import Heard, Listen
 
 

@@ -14,51 +14,38 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import time
 import types
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
-import attrs
 import httpx
-from predictkit_api.models.prediction_list import PredictionList
 
-from predictkit._api import API, Call, Timeout
+from predictkit._api import API, Timeout
 from predictkit._cancelling import cancelling_after
-from predictkit._error_map import parse_body, parse_data
+from predictkit._error_map import parse_body
 from predictkit._errors import ResponseParseError
 from predictkit._prediction import ListedPrediction, PredictionWithIO
 from predictkit._schedule import RunTimes
-from predictkit._types import CreatePredictionParams, PaginationOptions, Status, is_terminal
+from predictkit._types import CreatePredictionParams, PaginationOptions, Status
 from predictkit.model_ref import ModelRef
-from predictkit.pagination import AsyncPaginator, Page, Unparsed
-from predictkit.resources._binding import Binding, apaged, paged
-from predictkit.resources._creating import (
-    CreateStep,
-    Reconciling,
-    create_policy,
-    tagged,
-)
+from predictkit.pagination import AsyncPaginator, Page
+from predictkit.resources._binding import apaged, paged
+from predictkit.resources._creating import Creating, Reconciling, tagged
 from predictkit.resources._downloads import adownload, download
+from predictkit.resources._pages import page_reader
 from predictkit.resources._poller import Poller
 from predictkit.resources._prediction_calls import (
     PerCall,
-    check_after_id,
     check_prediction_id,
     checked_id,
-    create_plan,
     created_but_unreadable,
     get_call,
     list_plan,
 )
+from predictkit.resources._raw import PredictionsWithRawResponse
 from predictkit.resources._steps import Steps, WaitPlan, cancel_policy, plan_wait
-from predictkit.streaming import (
-    DEFAULT_IDLE,
-    AsyncPredictionStream,
-    PredictionStream,
-    check_stream_timeout,
-    stream_call,
-)
+from predictkit.resources._streams import aopen_stream, open_stream
+from predictkit.streaming import AsyncPredictionStream, PredictionStream
 from predictkit.waiting import (
     DEFAULT_ASYNC_WAIT_OPTIONS,
     DEFAULT_WAIT_OPTIONS,
@@ -75,15 +62,6 @@ if TYPE_CHECKING:
 __all__ = ["Poller", "Predictions", "PredictionsWithRawResponse"]
 
 Headers = Mapping[str, str] | None
-
-
-def _split_page(data: dict[str, Any]) -> tuple[list[Any], PredictionList]:
-    """A page's items, unread, and its other fields read by the generated model (which also
-    judges an ``items`` that is not a list: it refuses any but an empty one)."""
-    items = data["items"]
-    if not isinstance(items, list):
-        return [], PredictionList.from_dict(data)
-    return items, PredictionList.from_dict({**data, "items": []})
 
 
 class _FromBatch:
@@ -111,6 +89,7 @@ class Predictions:
         self._reconciling = reconciling
         self._run_times = run_times
         self._steps = Steps(api, self._prediction, self._bind)
+        self._page = page_reader(client)  # a list page, its items bound to this client
 
     @property
     def with_raw_response(self) -> PredictionsWithRawResponse:
@@ -137,28 +116,6 @@ class Predictions:
         """Bind a prediction to this client (its reload(), wait() and cancel() send here)."""
         prediction._client = self._client
         return prediction
-
-    def _page(
-        self, response: httpx.Response
-    ) -> tuple[Unparsed[ListedPrediction], str | None, str | None, str | None, str | None]:
-        """A page's fields; its items are parsed (and bound) only when reached."""
-        raw, data = parse_body(response, _split_page)
-
-        def url(value: object) -> str | None:
-            return value if isinstance(value, str) else None
-
-        def item(each: object) -> ListedPrediction:
-            listed = parse_data(response, each, ListedPrediction.from_dict)
-            listed._client = self._client
-            return listed
-
-        return (
-            Unparsed(raw, item),
-            data.next_cursor,
-            data.previous_cursor,
-            url(data.next_url),
-            url(data.previous_url),
-        )
 
     def get(
         self, prediction_id: str, *, timeout: Timeout | None = None, extra_headers: Headers = None
@@ -198,7 +155,7 @@ class Predictions:
         call itself (each attempt), ``extra_headers`` go with it.
         """
         per_call = PerCall(timeout, extra_headers)
-        creating = _Creating(self, params, model, wait, wait_options, per_call, sync=True)
+        creating = Creating(self, params, model, wait, wait_options, per_call, sync=True)
         policy = creating.policy(self._client.uploads.resolve_params(params))
         prediction = drive(policy, self._steps.create)
         return self._wait(creating.wait_plan(prediction)) if wait else prediction
@@ -214,7 +171,7 @@ class Predictions:
         extra_headers: Headers = None,
     ) -> PredictionWithIO:
         per_call = PerCall(timeout, extra_headers)
-        creating = _Creating(self, params, model, wait, wait_options, per_call, sync=False)
+        creating = Creating(self, params, model, wait, wait_options, per_call, sync=False)
         policy = creating.policy(await self._client.uploads.async_resolve_params(params))
         prediction = await adrive(policy, self._steps.acreate)
         return await self._async_wait(creating.wait_plan(prediction)) if wait else prediction
@@ -345,19 +302,12 @@ class Predictions:
         for hours) bounds the whole stream from the first event asked for, reconnects
         included: at it the iterator raises APITimeoutError (resume with ``after_id=``
         ``last_event_id``). ``extra_headers`` go with every request the stream makes."""
-        pid, seconds, get = self._stream_plan(prediction_id, after_id, timeout, extra_headers)
-
-        def has_ended(deadline: float | None) -> bool:
-            call = get_call(pid, deadline, get)
-            return is_terminal(self._api.send(call, self._prediction).status)
-
-        return PredictionStream(
-            self._api.open,
-            pid,
+        return open_stream(
+            self._api,
+            self._prediction,
+            prediction_id,
             after_id=after_id,
-            has_ended=has_ended,
-            max_event_bytes=self._api.max_response_bytes,
-            timeout=seconds,
+            timeout=timeout,
             extra_headers=extra_headers,
         )
 
@@ -369,35 +319,14 @@ class Predictions:
         timeout: float | None = None,
         extra_headers: Headers = None,
     ) -> AsyncPredictionStream:
-        pid, seconds, get = self._stream_plan(prediction_id, after_id, timeout, extra_headers)
-
-        async def has_ended(deadline: float | None) -> bool:
-            call = get_call(pid, deadline, get)
-            return is_terminal((await self._api.asend(call, self._prediction)).status)
-
-        return AsyncPredictionStream(
-            self._api.aopen,
-            pid,
+        return aopen_stream(
+            self._api,
+            self._prediction,
+            prediction_id,
             after_id=after_id,
-            has_ended=has_ended,
-            max_event_bytes=self._api.max_response_bytes,
-            timeout=seconds,
+            timeout=timeout,
             extra_headers=extra_headers,
         )
-
-    @staticmethod
-    def _stream_plan(
-        prediction_id: str, after_id: str | None, timeout: object, extra_headers: Headers
-    ) -> tuple[str, float | None, PerCall]:
-        """Check a stream's arguments before anything is sent: the prediction id, the whole
-        stream's timeout in seconds, and the options of the GET that checks whether the
-        prediction ended (the headers; the client's per-request timeout, cut by the stream's
-        deadline)."""
-        pid = check_prediction_id(prediction_id)
-        check_after_id(after_id)
-        seconds = check_stream_timeout(timeout)
-        stream_call(pid, after_id, DEFAULT_IDLE, extra_headers=extra_headers)  # checks headers
-        return pid, seconds, PerCall(None, extra_headers)
 
     # run: create with cancel-on-interrupt -----------------------------------------------------
 
@@ -463,62 +392,3 @@ class Predictions:
         stall_timeout: float | None = None,
     ) -> int:
         return await adownload(self._api, url, destination, timeout, stall_timeout)
-
-
-@attrs.define
-class _Creating:
-    """What ``create`` and ``async_create`` share around their I/O. Built, it checks every
-    argument (nothing is sent on bad input, no file uploaded); ``policy`` is the create once
-    the input's files are uploaded (a wait's time counts from then); ``wait_plan`` the wait
-    after it. Even a prediction that is already terminal goes through the wait: on_poll sees
-    the final state, and no request is sent."""
-
-    predictions: Predictions
-    params: CreatePredictionParams
-    model: str | ModelRef
-    wait: bool
-    options: object
-    per_call: PerCall
-    sync: bool
-    started: float = 0.0
-    checked: WaitOptions | AsyncWaitOptions | None = None
-
-    def __attrs_post_init__(self) -> None:
-        self._plan(self.params, time.monotonic())
-
-    def _plan(
-        self, params: CreatePredictionParams, started: float
-    ) -> tuple[Call, WaitOptions | AsyncWaitOptions]:
-        model, wait, options, sync = self.model, self.wait, self.options, self.sync
-        return create_plan(params, model, wait, options, started, sync=sync, per_call=self.per_call)
-
-    def policy(
-        self, params: CreatePredictionParams
-    ) -> Generator[CreateStep, Any, PredictionWithIO]:
-        self.started = time.monotonic()
-        call, self.checked = self._plan(params, self.started)
-        predictions = self.predictions
-        return create_policy(call, predictions._reconciling, predictions._prediction)
-
-    def wait_plan(self, prediction: PredictionWithIO) -> WaitPlan:
-        return self.predictions._plan_wait(
-            prediction.id, prediction, self.checked, self.sync, started=self.started
-        )
-
-
-class PredictionsWithRawResponse:
-    """``client.predictions.with_raw_response``: get, create, list and cancel (and their
-    ``async_`` twins), each returning a RawResponse: ``.headers`` (x-request-id,
-    x-ratelimit-remaining...), ``.status_code`` and ``.parsed``. For a create that waits, the
-    response is the last one read."""
-
-    def __init__(self, predictions: Predictions) -> None:
-        binding = Binding(predictions._api)
-        self.get = binding.raw(predictions.get)
-        self.async_get = binding.async_raw(predictions.async_get)
-        self.create = binding.raw(predictions.create)
-        self.async_create = binding.async_raw(predictions.async_create)
-        self.list = binding.raw(predictions.list)
-        self.async_list = binding.async_raw_pages(predictions.async_list)
-        self.cancel = binding.raw(predictions.cancel)
-        self.async_cancel = binding.async_raw(predictions.async_cancel)
