@@ -4,6 +4,7 @@ decoder): the same bounds as every other read, at their edges, sync and async.""
 from __future__ import annotations
 
 import gzip
+import zlib
 
 import pytest
 from predictkit import ResponseTooLargeError
@@ -47,3 +48,18 @@ def test_gzip_still_goes_through_the_bounded_decoder(asynchronous: bool) -> None
     response = streamed(Chunks([bomb]), encoding="gzip", asynchronous=asynchronous)
     with pytest.raises(ResponseTooLargeError):
         read(response, asynchronous, deadline=LATER, limit=len(bomb) + 10)
+
+
+@both
+def test_a_gzip_body_over_the_limit_only_in_total_is_refused(asynchronous: bool) -> None:
+    """Three flushed gzip chunks of 20 decoded bytes each: no piece is over the limit of 50,
+    their sum is (the decoded size is counted across pieces)."""
+    packer = zlib.compressobj(wbits=31)
+    chunks = [packer.compress(b"x" * 20) + packer.flush(zlib.Z_FULL_FLUSH) for _ in range(3)]
+    chunks[-1] += packer.flush()
+    assert gzip.decompress(b"".join(chunks)) == b"x" * 60
+    response = streamed(Chunks(chunks), encoding="gzip", asynchronous=asynchronous)
+    with pytest.raises(ResponseTooLargeError):
+        read(response, asynchronous, deadline=LATER, limit=50)
+    within = streamed(Chunks(list(chunks)), encoding="gzip", asynchronous=asynchronous)
+    assert read(within, asynchronous, deadline=LATER, limit=60) == b"x" * 60

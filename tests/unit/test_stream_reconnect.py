@@ -186,15 +186,25 @@ def test_a_connection_repeating_more_than_the_stream_remembers_is_endless() -> N
     assert (connection.new, connection.repeats) == (3, 4)
 
 
+def test_a_connection_that_starts_with_repeats_counts_them_from_its_first_event() -> None:
+    connection = Connection(None, RecentIds("1", "2", limit=3))
+    endless = []
+    for event_id in ("1", "2", "1", "2"):
+        assert not connection.is_new(event_id)
+        endless.append(connection.endless)
+    assert endless == [False, False, False, True]  # the 4th repeat in a row, not the 3rd
+
+
+@pytest.mark.parametrize("repeats", [1, 2])
 @pytest.mark.parametrize("rules", [STREAM_RULES, WAIT_RULES])
 def test_a_connection_with_only_repeats_is_a_failure_however_long_it_lasted(
-    rules: ReconnectRules,
+    rules: ReconnectRules, repeats: int
 ) -> None:
     state, decision = close(Resumption(rules, "2"), events=0, lasted=60.0)
     assert state.failures == 0  # quiet for its idle gap: healthy
     decisions = []
     for _ in range(rules.max_reconnects + 1):
-        state, decision = state.closed(events=0, lasted=60.0, repeats=2)
+        state, decision = state.closed(events=0, lasted=60.0, repeats=repeats)
         decisions.append(decision)
     assert [type(d) for d in decisions] == [Reconnect] * rules.max_reconnects + [GiveUp]
     assert decisions[-1] == GiveUp(rules.max_reconnects + 1, "2")
